@@ -1,0 +1,329 @@
+//! Diagnostics: every problem a run finds, with a stable code, a location
+//! (file, line, column, YAML path), a message and a hint.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor::WriteColor};
+
+/// Stable diagnostic codes. The number never changes meaning once released;
+/// the README lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    /// A file could not be read.
+    Io,
+    /// The YAML is not well formed.
+    YamlSyntax,
+    /// A key the model does not know (often a typo).
+    UnknownField,
+    /// A value of the wrong shape: wrong type, missing field, unknown choice.
+    InvalidValue,
+    /// Money written as a YAML float.
+    MoneyFloat,
+    /// Money with malformed thousands separators, e.g. "£4,745,00".
+    MoneyGrouping,
+    /// Text that is not an amount of money.
+    MoneyInvalid,
+    DateInvalid,
+    FinancialYearInvalid,
+    PercentInvalid,
+    /// A reference to a party id that the agreement does not define.
+    UnknownParty,
+    DuplicateParty,
+    /// A total written in the YAML disagrees with the arithmetic.
+    TotalMismatch,
+    /// A Section 75 partnership needs an NHS body and a local authority.
+    PartnershipComposition,
+    /// Dates that contradict each other (end before start, and so on).
+    TermInvalid,
+    /// A file under agreements/ whose kind is not known.
+    UnknownDocument,
+    /// A template failed to render.
+    Template,
+    /// Typst could not lay out the generated source.
+    Typeset,
+    /// Writing output failed.
+    Output,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Io => "E001",
+            Code::YamlSyntax => "E100",
+            Code::UnknownField => "E101",
+            Code::InvalidValue => "E102",
+            Code::MoneyFloat => "E103",
+            Code::MoneyGrouping => "E104",
+            Code::MoneyInvalid => "E105",
+            Code::DateInvalid => "E106",
+            Code::FinancialYearInvalid => "E107",
+            Code::PercentInvalid => "E108",
+            Code::UnknownParty => "E200",
+            Code::DuplicateParty => "E201",
+            Code::TotalMismatch => "E202",
+            Code::PartnershipComposition => "E203",
+            Code::TermInvalid => "E204",
+            Code::UnknownDocument => "E205",
+            Code::Template => "E300",
+            Code::Typeset => "E301",
+            Code::Output => "E302",
+        }
+    }
+
+    pub const ALL: [Code; 19] = [
+        Code::Io,
+        Code::YamlSyntax,
+        Code::UnknownField,
+        Code::InvalidValue,
+        Code::MoneyFloat,
+        Code::MoneyGrouping,
+        Code::MoneyInvalid,
+        Code::DateInvalid,
+        Code::FinancialYearInvalid,
+        Code::PercentInvalid,
+        Code::UnknownParty,
+        Code::DuplicateParty,
+        Code::TotalMismatch,
+        Code::PartnershipComposition,
+        Code::TermInvalid,
+        Code::UnknownDocument,
+        Code::Template,
+        Code::Typeset,
+        Code::Output,
+    ];
+
+    /// The hint shown when the check that raised the problem has no more
+    /// specific one.
+    pub fn default_hint(self) -> &'static str {
+        match self {
+            Code::Io => "check the path exists and is readable",
+            Code::YamlSyntax => "check indentation and that every `key: value` pair is on its own line; quote values containing `: ` or `#`",
+            Code::UnknownField => "check the spelling against the YAML reference in README.md",
+            Code::InvalidValue => "see the YAML reference in README.md for the expected shape",
+            Code::MoneyFloat => "write money as quoted text, e.g. \"£16,825,074\" or \"1234.50\"",
+            Code::MoneyGrouping => "thousands separators come every three digits, e.g. \"£4,745,020\"",
+            Code::MoneyInvalid => "write money as quoted text, e.g. \"£16,825,074\", \"1234.50\" or \"Nil\"",
+            Code::DateInvalid => "write dates as YYYY-MM-DD, e.g. 2019-04-01",
+            Code::FinancialYearInvalid => "write financial years as \"2019/20\" (1 April 2019 to 31 March 2020)",
+            Code::PercentInvalid => "write percentages as quoted text, e.g. \"6.64%\"",
+            Code::UnknownParty => "use the `id` of one of the agreement's `parties`",
+            Code::DuplicateParty => "give each party a different `id`",
+            Code::TotalMismatch => "correct the stated figure, or the amounts it totals; totals in documents are always computed",
+            Code::PartnershipComposition => "section 75 arrangements are between at least one local authority and at least one NHS body",
+            Code::TermInvalid => "check the dates of the term",
+            Code::UnknownDocument => "name agreement files agreement.yaml",
+            Code::Template => "this is a fault in a template under templates/, not in your YAML",
+            Code::Typeset => "this is a fault in a template under templates/, not in your YAML",
+            Code::Output => "check the output folder is writable",
+        }
+    }
+
+    /// Embeds this code in a serde error message so it survives the trip
+    /// through serde_yaml and can be recovered by [`Code::untag`].
+    pub fn tag(self, msg: &str) -> String {
+        format!("[{}] {}", self.as_str(), msg)
+    }
+
+    /// Splits a message made by [`Code::tag`] back into code and message.
+    pub fn untag(msg: &str) -> (Option<Code>, &str) {
+        if let Some(rest) = msg.strip_prefix('[') {
+            if let Some((code, tail)) = rest.split_once("] ") {
+                if let Some(c) = Code::ALL.iter().find(|c| c.as_str() == code) {
+                    return (Some(*c), tail);
+                }
+            }
+        }
+        (None, msg)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located as precisely as we can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub file: PathBuf,
+    /// 1-based; 0 when the problem is about the file as a whole.
+    pub line: usize,
+    /// 1-based; 0 when unknown.
+    pub column: usize,
+    /// e.g. `contributions.streams[0].amounts.council`
+    pub yaml_path: Option<String>,
+    pub message: String,
+    pub hint: String,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, file: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            file: file.to_path_buf(),
+            line: 0,
+            column: 0,
+            yaml_path: None,
+            message: message.into(),
+            hint: code.default_hint().to_string(),
+        }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub fn path(mut self, p: impl Into<String>) -> Self {
+        self.yaml_path = Some(p.into());
+        self
+    }
+
+    pub fn hint(mut self, h: impl Into<String>) -> Self {
+        self.hint = h.into();
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column` as editors and CI logs expect.
+    pub fn location(&self) -> String {
+        match (self.line, self.column) {
+            (0, _) => self.file.display().to_string(),
+            (l, 0) => format!("{}:{}", self.file.display(), l),
+            (l, c) => format!("{}:{}:{}", self.file.display(), l, c),
+        }
+    }
+
+    fn sort_key(&self) -> (PathBuf, usize, usize, Code) {
+        (self.file.clone(), self.line, self.column, self.code)
+    }
+}
+
+/// Sorts diagnostics by file, line and column, and drops exact repeats.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by_key(|a| a.sort_key());
+    diags.dedup();
+}
+
+/// Writes diagnostics for a person: a headline with code and location, the
+/// source line with the value underlined, the YAML path and the hint.
+pub fn emit_human(out: &mut dyn WriteColor, diags: &[Diagnostic]) -> std::io::Result<()> {
+    let mut files = SimpleFiles::new();
+    let config = term::Config::default();
+    for d in diags {
+        let severity = match d.severity {
+            Severity::Error => codespan_reporting::diagnostic::Severity::Error,
+            Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,
+        };
+        let mut cs = CsDiagnostic::new(severity)
+            .with_code(d.code.as_str())
+            .with_message(&d.message);
+        let mut notes = Vec::new();
+        let source = if d.line > 0 { std::fs::read_to_string(&d.file).ok() } else { None };
+        match source {
+            Some(src) => {
+                let range = span_at(&src, d.line, d.column);
+                let id = files.add(d.file.display().to_string(), src);
+                let label = Label::primary(id, range);
+                let label = match &d.yaml_path {
+                    Some(p) => label.with_message(format!("at {p}")),
+                    None => label,
+                };
+                cs = cs.with_labels(vec![label]);
+            }
+            None => {
+                notes.push(format!("in {}", d.location()));
+                if let Some(p) = &d.yaml_path {
+                    notes.push(format!("at {p}"));
+                }
+            }
+        }
+        notes.push(format!("hint: {}", d.hint));
+        cs = cs.with_notes(notes);
+        term::emit_to_write_style(out, &config, &files, &cs).map_err(std::io::Error::other)?;
+    }
+    Ok(())
+}
+
+/// The byte range of the token at a 1-based line and column.
+fn span_at(src: &str, line: usize, column: usize) -> std::ops::Range<usize> {
+    let mut start = 0;
+    for (i, l) in src.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col = column.saturating_sub(1);
+            let offset: usize = l.chars().take(col).map(char::len_utf8).sum();
+            let body = l.trim_end_matches(['\n', '\r']);
+            let from = (start + offset).min(start + body.len());
+            let rest = &src[from..start + body.len()];
+            let len = token_len(rest);
+            return from..from + len.max(if rest.is_empty() { 0 } else { 1 });
+        }
+        start += l.len();
+    }
+    src.len()..src.len()
+}
+
+/// A quoted string runs to its closing quote; anything else to the end of
+/// the line, less a trailing comment.
+fn token_len(rest: &str) -> usize {
+    let mut chars = rest.char_indices();
+    match chars.next() {
+        Some((_, q @ ('"' | '\''))) => {
+            for (i, c) in chars {
+                if c == q {
+                    return i + 1;
+                }
+            }
+            rest.len()
+        }
+        Some(_) => {
+            let end = rest.find(" #").unwrap_or(rest.len());
+            rest[..end].trim_end().len()
+        }
+        None => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_round_trips() {
+        let t = Code::MoneyGrouping.tag("bad");
+        assert_eq!(Code::untag(&t), (Some(Code::MoneyGrouping), "bad"));
+        assert_eq!(Code::untag("plain"), (None, "plain"));
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "duplicate code {c}");
+        }
+    }
+
+    #[test]
+    fn span_covers_quoted_value() {
+        let src = "a: 1\nb: \"£4,745,00\" # c\n";
+        let r = span_at(src, 2, 4);
+        assert_eq!(&src[r], "\"£4,745,00\"");
+    }
+}

@@ -1,0 +1,18 @@
+//! s75: Section 75 partnership agreements from YAML to signature-ready PDF.
+//!
+//! The pipeline: [`load`] finds and parses YAML into the typed [`model`];
+//! [`check`] validates it; [`render`] runs the minijinja templates to emit
+//! typst source; [`typeset`] lays it out and exports PDF; [`build`] ties the
+//! steps together and writes files atomically.
+
+pub mod build;
+pub mod check;
+pub mod cli;
+pub mod diag;
+pub mod escape;
+pub mod finance;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod typeset;
+pub mod yamlpos;

@@ -1,0 +1,225 @@
+//! Finding input files and parsing them into typed models.
+//!
+//! serde stops at the first problem in a file. To report every problem of a
+//! file in one run, a value that fails (bad money, an unknown key, a bad
+//! date) is recorded, replaced in the parsed YAML tree by a neutral stand-in
+//! and the typed parse is tried again. Problems serde cannot step over, such
+//! as a missing field, end the file's parse.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_yaml::Value;
+use walkdir::WalkDir;
+
+use crate::diag::{Code, Diagnostic};
+use crate::yamlpos::PosIndex;
+
+/// The text of one input file and where its nodes are.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub index: PosIndex,
+}
+
+impl SourceFile {
+    pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Diagnostic::error(Code::Io, path, format!("cannot read file: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Diagnostic::error(
+                Code::Io,
+                path,
+                format!("file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            )
+            .hint("save the file as UTF-8")
+        })?;
+        let index = PosIndex::build(&text);
+        Ok(SourceFile { path: path.to_path_buf(), text, index })
+    }
+
+    /// A diagnostic pointing at the value found at `yaml_path`.
+    pub fn at_value(&self, code: Code, yaml_path: &str, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(code, &self.path, message).path(yaml_path);
+        match self.index.value(yaml_path) {
+            Some(p) => d.at(p.line, p.column),
+            None => d,
+        }
+    }
+
+    /// A diagnostic pointing at the key of `yaml_path`.
+    pub fn at_key(&self, code: Code, yaml_path: &str, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(code, &self.path, message).path(yaml_path);
+        match self.index.key(yaml_path) {
+            Some(p) => d.at(p.line, p.column),
+            None => d,
+        }
+    }
+}
+
+/// Every `agreement.yaml` under the given paths (files are taken as given),
+/// in a stable order.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut found = Vec::new();
+    for root in paths {
+        if !root.exists() {
+            return Err(Diagnostic::error(Code::Io, root, "no such file or folder")
+                .hint("give a path to an agreement folder or agreement.yaml, or run from the project root"));
+        }
+        if root.is_file() {
+            found.push(root.clone());
+            continue;
+        }
+        for entry in WalkDir::new(root).sort_by_file_name().follow_links(false) {
+            let entry = entry.map_err(|e| {
+                Diagnostic::error(Code::Io, e.path().unwrap_or(root), format!("cannot list folder: {e}"))
+            })?;
+            if entry.file_type().is_file() && entry.file_name() == "agreement.yaml" {
+                found.push(entry.into_path());
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+/// Parses `src` into `T`, collecting every problem serde lets us step over.
+pub fn parse<T: DeserializeOwned>(src: &SourceFile) -> (Option<T>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut tree: Value = match serde_yaml::from_str(&src.text) {
+        Ok(v) => v,
+        Err(e) => {
+            let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+            let msg = strip_location(&e.to_string());
+            diags.push(Diagnostic::error(Code::YamlSyntax, &src.path, msg).at(line, col));
+            return (None, diags);
+        }
+    };
+    const MAX_ROUNDS: usize = 200;
+    for _ in 0..MAX_ROUNDS {
+        match serde_path_to_error::deserialize::<_, T>(tree.clone()) {
+            Ok(doc) => return (Some(doc), diags),
+            Err(err) => {
+                let path = match err.path().to_string() {
+                    p if p == "." => String::new(),
+                    p => p,
+                };
+                let raw = strip_location(&err.inner().to_string());
+                let (code, msg) = match Code::untag(&raw) {
+                    (Some(c), m) => (c, m.to_string()),
+                    (None, m) if m.starts_with("unknown field") => (Code::UnknownField, m.to_string()),
+                    (None, m) => (Code::InvalidValue, m.to_string()),
+                };
+                let recovery = match code {
+                    Code::UnknownField => {
+                        // serde_path_to_error's path already ends at the unknown key.
+                        let name = backticked(&msg).unwrap_or_default();
+                        let parent = path
+                            .strip_suffix(&name)
+                            .map(|p| p.trim_end_matches('.').to_string())
+                            .unwrap_or_else(|| path.clone());
+                        let full = crate::yamlpos::join_key(&parent, &name);
+                        diags.push(src.at_key(code, &full, msg));
+                        remove_key(&mut tree, &parent, &name)
+                    }
+                    Code::MoneyFloat | Code::MoneyGrouping | Code::MoneyInvalid | Code::PercentInvalid => {
+                        diags.push(src.at_value(code, &path, msg));
+                        replace(&mut tree, &path, Value::String("0".into()))
+                    }
+                    Code::DateInvalid => {
+                        diags.push(src.at_value(code, &path, msg));
+                        replace(&mut tree, &path, Value::String("2000-01-01".into()))
+                    }
+                    Code::FinancialYearInvalid => {
+                        diags.push(src.at_value(code, &path, msg));
+                        replace(&mut tree, &path, Value::String("2000/01".into()))
+                    }
+                    _ => {
+                        let d = if msg.starts_with("missing field") {
+                            src.at_key(code, &path, msg)
+                        } else {
+                            src.at_value(code, &path, msg)
+                        };
+                        diags.push(d);
+                        false
+                    }
+                };
+                if !recovery {
+                    return (None, diags);
+                }
+            }
+        }
+    }
+    (None, diags)
+}
+
+/// serde_yaml appends " at line L column C"; we report location separately.
+fn strip_location(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+fn backticked(msg: &str) -> Option<String> {
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(msg[start..start + len].to_string())
+}
+
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn segments(path: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let (key, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            out.push(Seg::Key(key.to_string()));
+        }
+        while let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']').unwrap_or(r.len());
+            if let Ok(i) = r[..end].parse() {
+                out.push(Seg::Index(i));
+            }
+            rest = r.get(end + 1..).unwrap_or("");
+        }
+    }
+    out
+}
+
+fn node_mut<'a>(tree: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    let mut cur = tree;
+    for seg in segments(path) {
+        cur = match (seg, cur) {
+            (Seg::Key(k), Value::Mapping(m)) => m.get_mut(Value::String(k))?,
+            (Seg::Index(i), Value::Sequence(s)) => s.get_mut(i)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+fn replace(tree: &mut Value, path: &str, with: Value) -> bool {
+    match node_mut(tree, path) {
+        Some(v) if *v != with => {
+            *v = with;
+            true
+        }
+        _ => false,
+    }
+}
+
+fn remove_key(tree: &mut Value, path: &str, key: &str) -> bool {
+    match node_mut(tree, path) {
+        Some(Value::Mapping(m)) => m.remove(Value::String(key.to_string())).is_some(),
+        _ => false,
+    }
+}

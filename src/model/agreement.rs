@@ -1,0 +1,149 @@
+//! The agreement: parties, term, pooled fund, governance and contributions.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::money::Money;
+use super::party::{Officer, Party};
+use super::time::{Date, FinancialYear};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Agreement,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agreement {
+    pub kind: Kind,
+    /// Title on the cover, e.g. "Better Care Fund Section 75 Agreement 2019/20".
+    pub title: String,
+    /// The area the agreement covers, e.g. "Leicestershire".
+    pub area: String,
+    /// Date the agreement is made. Left out, the date line is blank to fill in by hand.
+    #[serde(default)]
+    pub date_made: Option<Date>,
+    /// The date stamped into the PDF's metadata. Defaults to the commencement date.
+    #[serde(default)]
+    pub document_date: Option<Date>,
+    pub parties: Vec<Party>,
+    /// Collective names used in the text, e.g. "the CCGs" for the two CCGs.
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    pub term: Term,
+    #[serde(default)]
+    pub supersedes: Option<Superseded>,
+    /// Background recitals (A), (B), ... in the order given.
+    #[serde(default)]
+    pub recitals: Vec<String>,
+    pub pooled_fund: PooledFund,
+    pub health_and_wellbeing_board: NamedBody,
+    pub partnership_board: PartnershipBoard,
+    pub contributions: Contributions,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// e.g. "the CCGs"
+    pub name: String,
+    /// Party ids.
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub commencement: Date,
+    /// Last day of the initial term.
+    pub initial_term_end: Date,
+    /// Latest date the term may be extended to, if extension is allowed.
+    #[serde(default)]
+    pub extendable_to: Option<Date>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Superseded {
+    /// Defined-term name, e.g. "BCF 2017-19 Agreement".
+    pub name: String,
+    pub start: Date,
+    pub end: Date,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PooledFund {
+    pub name: String,
+    /// Party id of the host partner.
+    pub host: String,
+    pub manager: Officer,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedBody {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartnershipBoard {
+    /// What the board is known as locally, e.g. "Integration Finance and Performance Group".
+    pub known_as: String,
+    pub members: Vec<BoardMember>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardMember {
+    /// Post, e.g. "Chief Finance Officer".
+    pub role: String,
+    /// Party id of the member's employer.
+    pub partner: String,
+    /// Whether a deputy may attend in the member's place.
+    #[serde(default = "yes")]
+    pub deputy_allowed: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contributions {
+    pub financial_year: FinancialYear,
+    pub streams: Vec<Stream>,
+    /// Totals as written in a source document. They are never used for
+    /// output; the check compares them against the arithmetic.
+    #[serde(default)]
+    pub stated_totals: Option<StatedTotals>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stream {
+    pub name: String,
+    /// Contribution by party id. A party left out contributes nothing.
+    pub amounts: BTreeMap<String, Money>,
+    #[serde(default)]
+    pub stated_total: Option<Money>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatedTotals {
+    #[serde(default)]
+    pub by_partner: BTreeMap<String, Money>,
+    #[serde(default)]
+    pub total: Option<Money>,
+}
+
+impl Agreement {
+    pub fn party(&self, id: &str) -> Option<&Party> {
+        self.parties.iter().find(|p| p.id == id)
+    }
+}

@@ -1,0 +1,11 @@
+//! Typed models of the YAML inputs.
+
+pub mod agreement;
+pub mod money;
+pub mod party;
+pub mod time;
+
+pub use agreement::Agreement;
+pub use money::{Money, Percent};
+pub use party::{Party, PartyType};
+pub use time::{Date, FinancialYear};

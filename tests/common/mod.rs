@@ -1,0 +1,64 @@
+//! Shared helpers: a throwaway project holding a copy of the bundled
+//! example, built with the real templates.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn example_yaml() -> String {
+    std::fs::read_to_string(repo().join("agreements/leicestershire-bcf-2019-20/agreement.yaml")).unwrap()
+}
+
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// A project with one agreement, `agreements/bcf/agreement.yaml`.
+    pub fn with_agreement(yaml: &str) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        let p = Project { dir };
+        p.write_agreement(yaml);
+        p
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn yaml_path(&self) -> PathBuf {
+        self.root().join("agreements/bcf/agreement.yaml")
+    }
+
+    pub fn pdf_path(&self) -> PathBuf {
+        self.root().join("out/bcf/agreement.pdf")
+    }
+
+    pub fn write_agreement(&self, yaml: &str) {
+        let p = self.yaml_path();
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, yaml).unwrap();
+    }
+
+    /// Runs the `s75` binary in the project with the repository's templates.
+    pub fn s75(&self, args: &[&str]) -> std::process::Output {
+        Command::cargo_bin("s75")
+            .unwrap()
+            .current_dir(self.root())
+            .args(args)
+            .arg("--templates")
+            .arg(repo().join("templates"))
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .unwrap()
+    }
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
