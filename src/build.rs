@@ -45,7 +45,8 @@ pub struct Built {
 pub struct Timings {
     pub load_check: Duration,
     pub render: Duration,
-    pub typeset_export: Duration,
+    pub layout: Duration,
+    pub export: Duration,
 }
 
 #[derive(Debug, Default)]
@@ -190,13 +191,13 @@ pub fn document_date(a: &Agreement) -> Date {
 }
 
 /// Renders the agreement's typst source.
-pub fn render_agreement(env: &minijinja::Environment<'static>, a: &Agreement) -> Result<String, Diagnostic> {
-    let tpl = env.get_template("agreement.typ.j2").map_err(template_error)?;
-    tpl.render(context(a)).map_err(template_error)
+pub fn render_agreement(env: &minijinja::Environment<'static>, templates: &Path, a: &Agreement) -> Result<String, Diagnostic> {
+    let tpl = env.get_template("agreement.typ.j2").map_err(|e| template_error(templates, e))?;
+    tpl.render(context(a)).map_err(|e| template_error(templates, e))
 }
 
-fn template_error(e: minijinja::Error) -> Diagnostic {
-    let file = e.name().map(|n| PathBuf::from("templates").join(n)).unwrap_or_else(|| PathBuf::from("templates"));
+fn template_error(templates: &Path, e: minijinja::Error) -> Diagnostic {
+    let file = e.name().map(|n| templates.join(n)).unwrap_or_else(|| templates.to_path_buf());
     let mut msg = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
@@ -210,7 +211,7 @@ fn template_error(e: minijinja::Error) -> Diagnostic {
 fn build_agreement(env: &minijinja::Environment<'static>, opts: &Options, l: &Loaded) -> Result<Built, Vec<Diagnostic>> {
     let a = &l.agreement;
     let t0 = Instant::now();
-    let source = render_agreement(env, a).map_err(|d| vec![d])?;
+    let source = render_agreement(env, &opts.templates, a).map_err(|d| vec![d])?;
     let render_time = t0.elapsed();
     let dir = opts.out.join(&l.id);
     let io_err = |p: &Path, e: std::io::Error| vec![Diagnostic::error(Code::Output, p, format!("cannot write: {e}"))];
@@ -220,7 +221,6 @@ fn build_agreement(env: &minijinja::Environment<'static>, opts: &Options, l: &Lo
         write_atomic(&p, source.as_bytes()).map_err(|e| io_err(&p, e))?;
     }
     let date = document_date(a);
-    let t1 = Instant::now();
     let out = typeset::typeset(typeset::Job {
         name: "/agreement.typ",
         source,
@@ -230,14 +230,13 @@ fn build_agreement(env: &minijinja::Environment<'static>, opts: &Options, l: &Lo
         inputs: Vec::new(),
         archival: false,
     })?;
-    let typeset_time = t1.elapsed();
     let pdf = dir.join("agreement.pdf");
     write_atomic(&pdf, &out.pdf).map_err(|e| io_err(&pdf, e))?;
     Ok(Built {
         pdf,
         pages: out.pages,
         page_text: out.page_text,
-        timings: Timings { load_check: Duration::ZERO, render: render_time, typeset_export: typeset_time },
+        timings: Timings { load_check: Duration::ZERO, render: render_time, layout: out.layout_time, export: out.export_time },
     })
 }
 

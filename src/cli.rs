@@ -31,6 +31,9 @@ enum Command {
         /// Also write the generated typst source (.typ) beside each PDF.
         #[arg(long)]
         emit_typst: bool,
+        /// Print where the time went for each document.
+        #[arg(long)]
+        timings: bool,
     },
     /// Only load and check the agreements; write nothing.
     Check {
@@ -56,9 +59,9 @@ pub const EXIT_USAGE_IO: u8 = 2;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (common, out, emit_typst, check_only) = match cli.command {
-        Command::Build { common, out, emit_typst } => (common, out, emit_typst, false),
-        Command::Check { common } => (common, PathBuf::from("out"), false, true),
+    let (common, out, emit_typst, timings, check_only) = match cli.command {
+        Command::Build { common, out, emit_typst, timings } => (common, out, emit_typst, timings, false),
+        Command::Check { common } => (common, PathBuf::from("out"), false, false, true),
     };
     let paths = if common.paths.is_empty() { vec![PathBuf::from("agreements")] } else { common.paths };
     let opts = Options { paths, templates: common.templates, out, emit_typst, check_only };
@@ -70,6 +73,17 @@ pub fn main() -> ExitCode {
 
     for b in &report.built {
         eprintln!("wrote {} ({} pages)", b.pdf.display(), b.pages);
+        if timings {
+            let t = &b.timings;
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+            eprintln!(
+                "  load+check {:.1} ms, templates {:.1} ms, typst layout {:.1} ms, PDF export {:.1} ms",
+                ms(t.load_check),
+                ms(t.render),
+                ms(t.layout),
+                ms(t.export)
+            );
+        }
     }
     let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = report.diagnostics.len() - errors;

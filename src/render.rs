@@ -71,7 +71,7 @@ pub fn environment(templates: &Path) -> Environment<'static> {
 }
 
 fn load_template(root: &Path, name: &str) -> Result<Option<String>, Error> {
-    let path = template_path(root, name).map_err(|m| Error::new(ErrorKind::TemplateNotFound, m))?;
+    let path = template_path(root, name).map_err(|m| Error::new(ErrorKind::InvalidOperation, m))?;
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -55,6 +55,9 @@ pub struct Output {
     /// Text of each page, in layout order, one line per text line.
     pub page_text: Vec<String>,
     pub warnings: Vec<Diagnostic>,
+    /// Time spent in typst's layout, and in PDF export.
+    pub layout_time: std::time::Duration,
+    pub export_time: std::time::Duration,
 }
 
 struct S75World {
@@ -140,7 +143,9 @@ pub fn typeset(job: Job<'_>) -> Result<Output, Vec<Diagnostic>> {
         today,
     };
 
+    let started = std::time::Instant::now();
     let result = typst::compile::<PagedDocument>(&world);
+    let layout_time = started.elapsed();
     let warnings: Vec<Diagnostic> = result.warnings.iter().map(|w| convert(&world, job.templates, w)).collect();
     let doc = match result.output {
         Ok(doc) => doc,
@@ -164,13 +169,15 @@ pub fn typeset(job: Job<'_>) -> Result<Output, Vec<Diagnostic>> {
         tagged: true,
         ..PdfOptions::default()
     };
+    let started = std::time::Instant::now();
     let pdf = typst_pdf::pdf(&doc, &options);
+    let export_time = started.elapsed();
     let page_text = doc.pages().iter().map(|p| frame_text(&p.frame)).collect();
     let pages = doc.pages().len();
     drop(doc);
     typst::comemo::evict(10);
     let pdf = pdf.map_err(|errs| errs.iter().map(|e| convert(&world, job.templates, e)).collect::<Vec<_>>())?;
-    Ok(Output { pdf, pages, page_text, warnings })
+    Ok(Output { pdf, pages, page_text, warnings, layout_time, export_time })
 }
 
 /// The text of a frame, a line per baseline.

@@ -62,3 +62,17 @@ impl Project {
 pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// Copies the repository's templates into `dst`, to change one in a test.
+pub fn copy_templates(dst: &Path) {
+    for entry in walkdir::WalkDir::new(repo().join("templates")) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(repo().join("templates")).unwrap();
+        let to = dst.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
