@@ -1,7 +1,7 @@
-//! The pipeline for one run: find agreements, load and check them, render
-//! typst through the templates, typeset, and write PDFs atomically.
+//! The pipeline for one run: find agreements and their schemes, load and
+//! check them, render typst through the templates, typeset, and write PDFs
+//! atomically.
 
-use std::collections::BTreeMap;
 use std::error::Error as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,14 +9,16 @@ use std::time::{Duration, Instant};
 
 use chrono::Datelike;
 use minijinja::value::Value;
-use serde::Serialize;
 
-use crate::diag::{Code, Diagnostic};
-use crate::finance::ContributionTable;
+use crate::check::{self, SchemeContext};
+use crate::diag::{Code, Diagnostic, Mode, Severity};
 use crate::load::{self, SourceFile};
-use crate::model::party::{Execution, Party};
-use crate::model::{Agreement, Date};
-use crate::{check, render, typeset};
+use crate::model::template::SchemeTemplate;
+use crate::model::{Agreement, Date, Scheme};
+use crate::{render, typeset, view};
+
+/// The Part 2 template's file, under the templates folder.
+pub const SCHEME_TEMPLATE: &str = "schedule1-part2.yaml";
 
 /// What a run should do.
 #[derive(Debug, Clone)]
@@ -29,6 +31,7 @@ pub struct Options {
     pub emit_typst: bool,
     /// Only load and check; write nothing.
     pub check_only: bool,
+    pub mode: Mode,
 }
 
 /// A document that was written.
@@ -38,6 +41,8 @@ pub struct Built {
     pub pages: usize,
     pub page_text: Vec<String>,
     pub timings: Timings,
+    /// Whether it carries the DRAFT watermark.
+    pub watermarked: bool,
 }
 
 /// Where the time went for one document.
@@ -53,6 +58,7 @@ pub struct Timings {
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub built: Vec<Built>,
+    /// Documents loaded and checked.
     pub checked: usize,
 }
 
@@ -60,19 +66,38 @@ impl Report {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    pub fn built(&self, ending: &str) -> Option<&Built> {
+        self.built.iter().find(|b| b.pdf.ends_with(ending))
+    }
 }
 
-/// A checked agreement, ready to render.
+/// One loaded scheme file.
+pub struct LoadedScheme {
+    pub source: SourceFile,
+    pub scheme: Option<Scheme>,
+    pub errors: bool,
+    pub warnings: bool,
+}
+
+/// An agreement and its schemes, loaded and checked.
 pub struct Loaded {
     pub source: SourceFile,
-    pub agreement: Agreement,
+    pub agreement: Option<Agreement>,
+    /// Whether the agreement file itself has errors / warnings.
+    pub errors: bool,
+    pub warnings: bool,
+    pub schemes: Vec<LoadedScheme>,
     /// The folder name under `agreements/`, used for output paths.
     pub id: String,
 }
 
-/// Loads and checks one agreement file. Returns the model only if the file
-/// has no errors.
-pub fn load_agreement(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
+/// Parses a file, then runs `checks` on the model if it parsed.
+fn load_file<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+    checks: impl FnOnce(&SourceFile, &T, bool) -> Vec<Diagnostic>,
+) -> Option<(SourceFile, Option<T>, bool, bool)> {
     let source = match SourceFile::read(path) {
         Ok(s) => s,
         Err(d) => {
@@ -80,21 +105,66 @@ pub fn load_agreement(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Loaded
             return None;
         }
     };
-    let (doc, mut found) = load::parse::<Agreement>(&source);
+    let (doc, mut found) = load::parse::<T>(&source);
     let parse_failed = !found.is_empty();
-    if let Some(a) = &doc {
-        let mut semantic = check::agreement(&source, a);
-        if parse_failed {
-            // Stand-in values from error recovery would give false alarms.
-            semantic.retain(|d| !matches!(d.code, Code::TotalMismatch | Code::TermInvalid));
-        }
-        found.extend(semantic);
+    if let Some(d) = &doc {
+        found.extend(checks(&source, d, parse_failed));
     }
-    let ok = !found.iter().any(Diagnostic::is_error);
+    let errors = found.iter().any(Diagnostic::is_error) || doc.is_none();
+    let warnings = found.iter().any(|d| d.severity == Severity::Warning);
     diags.extend(found);
-    let agreement = doc.filter(|_| ok)?;
-    let id = agreement_id(path);
-    Some(Loaded { source, agreement, id })
+    Some((source, doc, errors, warnings))
+}
+
+/// Loads the Part 2 template from the templates folder.
+pub fn load_template(templates: &Path, diags: &mut Vec<Diagnostic>) -> Option<SchemeTemplate> {
+    let path = templates.join(SCHEME_TEMPLATE);
+    let (_, t, errors, _) = load_file::<SchemeTemplate>(&path, diags, |_, _, _| Vec::new())?;
+    t.filter(|_| !errors)
+}
+
+/// Loads and checks an agreement file and every scheme beside it.
+pub fn load_agreement(path: &Path, template: Option<&SchemeTemplate>, mode: Mode, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
+    let (source, agreement, errors, warnings) = load_file::<Agreement>(path, diags, |src, a, parse_failed| {
+        let mut found = check::agreement(src, a);
+        if parse_failed {
+            // Stand-ins from error recovery would give false alarms.
+            found.retain(|d| !matches!(d.code, Code::TotalMismatch | Code::TermInvalid));
+        }
+        found.extend(check::placeholders(src, mode));
+        found
+    })?;
+    let mut schemes = Vec::new();
+    for file in scheme_files(path) {
+        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let loaded = load_file::<Scheme>(&file, diags, |src, s, _| {
+            let mut found = check::placeholders(src, mode);
+            if let (Some(a), Some(t)) = (&agreement, template) {
+                let cx = SchemeContext { agreement: a, template: t, file_stem: &stem, mode };
+                found.extend(check::scheme(src, s, &cx));
+            }
+            found
+        });
+        if let Some((source, scheme, errors, warnings)) = loaded {
+            schemes.push(LoadedScheme { source, scheme, errors, warnings });
+        }
+    }
+    Some(Loaded { source, agreement, errors, warnings, schemes, id: agreement_id(path) })
+}
+
+/// `schemes/*.yaml` beside an agreement file, in file-name order (which
+/// gives their order in Schedule 1 Part 3: 3A, 3B ...).
+pub fn scheme_files(agreement: &Path) -> Vec<PathBuf> {
+    let dir = agreement.parent().unwrap_or(Path::new(".")).join("schemes");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    files.sort();
+    files
 }
 
 fn agreement_id(path: &Path) -> String {
@@ -113,67 +183,78 @@ pub fn run(opts: &Options) -> Report {
             return report;
         }
     };
-    if !opts.check_only && !opts.templates.is_dir() {
+    if !opts.templates.is_dir() {
         report.diagnostics.push(
             Diagnostic::error(Code::Io, &opts.templates, "templates folder not found")
                 .hint("run s75 from the project root, or pass --templates DIR"),
         );
         return report;
     }
+    let template = load_template(&opts.templates, &mut report.diagnostics);
     let env = render::environment(&opts.templates);
     for file in files {
         let started = Instant::now();
-        let Some(loaded) = load_agreement(&file, &mut report.diagnostics) else { continue };
-        report.checked += 1;
-        if opts.check_only {
+        let Some(loaded) = load_agreement(&file, template.as_ref(), opts.mode, &mut report.diagnostics) else { continue };
+        report.checked += 1 + loaded.schemes.len();
+        let (Some(a), Some(t)) = (&loaded.agreement, &template) else { continue };
+        if opts.check_only || loaded.errors {
             continue;
         }
         let load_check = started.elapsed();
-        match build_agreement(&env, opts, &loaded) {
-            Ok(mut built) => {
-                built.timings.load_check = load_check;
-                report.built.push(built);
+        let out_dir = opts.out.join(&loaded.id);
+        let ok_schemes: Vec<(usize, &LoadedScheme, &Scheme)> = loaded
+            .schemes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| l.scheme.as_ref().filter(|_| !l.errors).map(|s| (i, l, s)))
+            .collect();
+
+        // Standalone scheme specifications.
+        for (i, l, s) in &ok_schemes {
+            let draft = opts.mode == Mode::Draft && l.warnings;
+            let cx = view::scheme_context(a, t, s, *i, draft);
+            let doc = Doc {
+                template: "scheme.typ.j2",
+                context: cx,
+                dir: out_dir.join("schemes"),
+                stem: &s.id,
+                date: document_date(a),
+                ident: format!("s75/{}/schemes/{}", loaded.id, s.id),
+                watermarked: draft,
+            };
+            match doc.build(&env, opts) {
+                Ok(mut b) => {
+                    b.timings.load_check = load_check;
+                    report.built.push(b);
+                }
+                Err(d) => report.diagnostics.extend(d),
             }
-            Err(d) => report.diagnostics.extend(d),
+        }
+
+        // The agreement includes every scheme, so it waits for all of them.
+        if ok_schemes.len() == loaded.schemes.len() {
+            let draft = opts.mode == Mode::Draft && (loaded.warnings || loaded.schemes.iter().any(|s| s.warnings));
+            let schemes: Vec<&Scheme> = ok_schemes.iter().map(|(_, _, s)| *s).collect();
+            let doc = Doc {
+                template: "agreement.typ.j2",
+                context: view::agreement_context(a, t, &schemes, draft),
+                dir: out_dir.clone(),
+                stem: "agreement",
+                date: document_date(a),
+                ident: format!("s75/{}/agreement", loaded.id),
+                watermarked: draft,
+            };
+            match doc.build(&env, opts) {
+                Ok(mut b) => {
+                    b.timings.load_check = load_check;
+                    report.built.push(b);
+                }
+                Err(d) => report.diagnostics.extend(d),
+            }
         }
     }
     crate::diag::sort(&mut report.diagnostics);
     report
-}
-
-#[derive(Serialize)]
-struct PartyView<'a> {
-    #[serde(flatten)]
-    party: &'a Party,
-    type_words: &'static str,
-    execution: Execution,
-    is_local_authority: bool,
-}
-
-/// The values templates see. Figures are computed here, never read from
-/// stated totals.
-pub fn context(a: &Agreement) -> Value {
-    let parties: Vec<PartyView> = a
-        .parties
-        .iter()
-        .map(|p| PartyView {
-            party: p,
-            type_words: p.kind.describe(),
-            execution: p.kind.execution(),
-            is_local_authority: p.kind.is_local_authority(),
-        })
-        .collect();
-    let by_id: BTreeMap<&str, &PartyView> = parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
-    let table = ContributionTable::compute(a);
-    let year_made = a.date_made.unwrap_or(a.term.commencement).year();
-    minijinja::context! {
-        a => Value::from_serialize(a),
-        parties => Value::from_serialize(&parties),
-        party => Value::from_serialize(&by_id),
-        table => Value::from_serialize(&table),
-        year_made => year_made,
-        host => Value::from_serialize(by_id.get(a.pooled_fund.host.as_str())),
-    }
 }
 
 /// The date stamped on the PDF: SOURCE_DATE_EPOCH when set (the
@@ -190,10 +271,10 @@ pub fn document_date(a: &Agreement) -> Date {
     a.document_date.unwrap_or(a.term.commencement)
 }
 
-/// Renders the agreement's typst source.
-pub fn render_agreement(env: &minijinja::Environment<'static>, templates: &Path, a: &Agreement) -> Result<String, Diagnostic> {
-    let tpl = env.get_template("agreement.typ.j2").map_err(|e| template_error(templates, e))?;
-    tpl.render(context(a)).map_err(|e| template_error(templates, e))
+/// Renders a top-level template with a context.
+pub fn render(env: &minijinja::Environment<'static>, templates: &Path, name: &str, cx: Value) -> Result<String, Diagnostic> {
+    let tpl = env.get_template(name).map_err(|e| template_error(templates, e))?;
+    tpl.render(cx).map_err(|e| template_error(templates, e))
 }
 
 fn template_error(templates: &Path, e: minijinja::Error) -> Diagnostic {
@@ -208,36 +289,47 @@ fn template_error(templates: &Path, e: minijinja::Error) -> Diagnostic {
     Diagnostic::error(Code::Template, &file, msg).at(line, 0)
 }
 
-fn build_agreement(env: &minijinja::Environment<'static>, opts: &Options, l: &Loaded) -> Result<Built, Vec<Diagnostic>> {
-    let a = &l.agreement;
-    let t0 = Instant::now();
-    let source = render_agreement(env, &opts.templates, a).map_err(|d| vec![d])?;
-    let render_time = t0.elapsed();
-    let dir = opts.out.join(&l.id);
-    let io_err = |p: &Path, e: std::io::Error| vec![Diagnostic::error(Code::Output, p, format!("cannot write: {e}"))];
-    std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
-    if opts.emit_typst {
-        let p = dir.join("agreement.typ");
-        write_atomic(&p, source.as_bytes()).map_err(|e| io_err(&p, e))?;
+/// One document to render, typeset and write.
+struct Doc<'a> {
+    template: &'a str,
+    context: Value,
+    dir: PathBuf,
+    stem: &'a str,
+    date: Date,
+    ident: String,
+    watermarked: bool,
+}
+
+impl Doc<'_> {
+    fn build(self, env: &minijinja::Environment<'static>, opts: &Options) -> Result<Built, Vec<Diagnostic>> {
+        let t0 = Instant::now();
+        let source = render(env, &opts.templates, self.template, self.context).map_err(|d| vec![d])?;
+        let render_time = t0.elapsed();
+        let io_err = |p: &Path, e: std::io::Error| vec![Diagnostic::error(Code::Output, p, format!("cannot write: {e}"))];
+        std::fs::create_dir_all(&self.dir).map_err(|e| io_err(&self.dir, e))?;
+        if opts.emit_typst {
+            let p = self.dir.join(format!("{}.typ", self.stem));
+            write_atomic(&p, source.as_bytes()).map_err(|e| io_err(&p, e))?;
+        }
+        let out = typeset::typeset(typeset::Job {
+            name: &format!("/{}.typ", self.stem),
+            source,
+            templates: &opts.templates,
+            date: (self.date.year(), self.date.0.month() as u8, self.date.0.day() as u8),
+            ident: self.ident,
+            inputs: Vec::new(),
+            archival: false,
+        })?;
+        let pdf = self.dir.join(format!("{}.pdf", self.stem));
+        write_atomic(&pdf, &out.pdf).map_err(|e| io_err(&pdf, e))?;
+        Ok(Built {
+            pdf,
+            pages: out.pages,
+            page_text: out.page_text,
+            timings: Timings { load_check: Duration::ZERO, render: render_time, layout: out.layout_time, export: out.export_time },
+            watermarked: self.watermarked,
+        })
     }
-    let date = document_date(a);
-    let out = typeset::typeset(typeset::Job {
-        name: "/agreement.typ",
-        source,
-        templates: &opts.templates,
-        date: (date.year(), date.0.month() as u8, date.0.day() as u8),
-        ident: format!("s75/{}/agreement", l.id),
-        inputs: Vec::new(),
-        archival: false,
-    })?;
-    let pdf = dir.join("agreement.pdf");
-    write_atomic(&pdf, &out.pdf).map_err(|e| io_err(&pdf, e))?;
-    Ok(Built {
-        pdf,
-        pages: out.pages,
-        page_text: out.page_text,
-        timings: Timings { load_check: Duration::ZERO, render: render_time, layout: out.layout_time, export: out.export_time },
-    })
 }
 
 /// Writes a file so that readers only ever see the old or the new

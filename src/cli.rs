@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use crate::build::{self, Options};
-use crate::diag::{self, Code};
+use crate::diag::{self, Code, Diagnostic, Mode};
 
 /// Turns Section 75 partnership agreements written as YAML into
 /// signature-ready PDFs.
@@ -21,7 +21,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check the agreements and write their PDFs under the output folder.
+    /// Check the agreements and their schemes, and write their PDFs.
     Build {
         #[command(flatten)]
         common: Common,
@@ -35,10 +35,29 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Only load and check the agreements; write nothing.
+    /// Only load and check the agreements and their schemes; write nothing.
     Check {
         #[command(flatten)]
         common: Common,
+    },
+    /// Start a new document from a skeleton.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum New {
+    /// Write agreements/<AGREEMENT>/schemes/<ID>.yaml with every heading of
+    /// the Schedule 1 Part 2 template to complete.
+    Scheme {
+        /// The agreement's folder, or its name under agreements/.
+        agreement: PathBuf,
+        /// The new scheme's id: lower-case letters, digits and hyphens.
+        id: String,
+        #[arg(long, value_name = "DIR", default_value = "templates")]
+        templates: PathBuf,
     },
 }
 
@@ -50,6 +69,10 @@ struct Common {
     /// Templates folder.
     #[arg(long, value_name = "DIR", default_value = "templates")]
     templates: PathBuf,
+    /// Final mode: placeholders, unfinished headings and figures that
+    /// disagree are errors, not warnings, and nothing carries a DRAFT mark.
+    #[arg(long = "final")]
+    final_mode: bool,
 }
 
 /// Exit statuses, as documented in the README.
@@ -57,22 +80,26 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_INPUT: u8 = 1;
 pub const EXIT_USAGE_IO: u8 = 2;
 
+fn stderr() -> StandardStream {
+    StandardStream::stderr(if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never })
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let (common, out, emit_typst, timings, check_only) = match cli.command {
         Command::Build { common, out, emit_typst, timings } => (common, out, emit_typst, timings, false),
         Command::Check { common } => (common, PathBuf::from("out"), false, false, true),
+        Command::New { what: New::Scheme { agreement, id, templates } } => return new_scheme(agreement, &id, &templates),
     };
     let paths = if common.paths.is_empty() { vec![PathBuf::from("agreements")] } else { common.paths };
-    let opts = Options { paths, templates: common.templates, out, emit_typst, check_only };
+    let mode = if common.final_mode { Mode::Final } else { Mode::Draft };
+    let opts = Options { paths, templates: common.templates, out, emit_typst, check_only, mode };
     let report = build::run(&opts);
 
-    let color = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
-    let mut stderr = StandardStream::stderr(color);
-    let _ = diag::emit_human(&mut stderr, &report.diagnostics);
-
+    let _ = diag::emit_human(&mut stderr(), &report.diagnostics);
     for b in &report.built {
-        eprintln!("wrote {} ({} pages)", b.pdf.display(), b.pages);
+        let mark = if b.watermarked { ", marked DRAFT" } else { "" };
+        eprintln!("wrote {} ({} pages{mark})", b.pdf.display(), b.pages);
         if timings {
             let t = &b.timings;
             let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
@@ -85,16 +112,54 @@ pub fn main() -> ExitCode {
             );
         }
     }
-    let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = report.diagnostics.len() - errors;
-    if check_only {
-        eprintln!("checked {} agreement(s): {} error(s), {} warning(s)", report.checked, errors, warnings);
-    } else {
-        eprintln!("built {} document(s): {} error(s), {} warning(s)", report.built.len(), errors, warnings);
-    }
+    exit(&report.diagnostics, |errors, warnings| {
+        if check_only {
+            format!("checked {} document(s): {errors} error(s), {warnings} warning(s)", report.checked)
+        } else {
+            format!("built {} document(s): {errors} error(s), {warnings} warning(s)", report.built.len())
+        }
+    })
+}
+
+fn exit(diags: &[Diagnostic], summary: impl FnOnce(usize, usize) -> String) -> ExitCode {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    eprintln!("{}", summary(errors, diags.len() - errors));
     if errors == 0 {
         return ExitCode::from(EXIT_OK);
     }
-    let io_only = report.diagnostics.iter().filter(|d| d.is_error()).all(|d| matches!(d.code, Code::Io | Code::Output));
+    let io_only = diags.iter().filter(|d| d.is_error()).all(|d| matches!(d.code, Code::Io | Code::Output));
     ExitCode::from(if io_only { EXIT_USAGE_IO } else { EXIT_INPUT })
+}
+
+fn new_scheme(agreement: PathBuf, id: &str, templates: &std::path::Path) -> ExitCode {
+    let dir = if agreement.is_dir() { agreement.clone() } else { PathBuf::from("agreements").join(&agreement) };
+    let mut diags = Vec::new();
+    let usage = |d: Diagnostic| {
+        let _ = diag::emit_human(&mut stderr(), &[d]);
+        ExitCode::from(EXIT_USAGE_IO)
+    };
+    if !crate::escape::is_label_safe(id) || id.contains('.') {
+        return usage(Diagnostic::error(Code::SchemeId, std::path::Path::new(id), format!("`{id}` cannot be a scheme id")).hint("use lower-case letters, digits and hyphens, e.g. `falls-prevention`"));
+    }
+    let agreement_file = dir.join("agreement.yaml");
+    let Some(template) = build::load_template(templates, &mut diags) else {
+        let _ = diag::emit_human(&mut stderr(), &diags);
+        return ExitCode::from(EXIT_USAGE_IO);
+    };
+    let Some(loaded) = build::load_agreement(&agreement_file, None, Mode::Draft, &mut diags) else {
+        return usage(Diagnostic::error(Code::Io, &agreement_file, "no agreement here").hint("give an agreement folder, e.g. agreements/leicestershire-bcf-2019-20"));
+    };
+    let title = loaded.agreement.as_ref().map(|a| a.title.clone()).unwrap_or_else(|| "agreement".into());
+    let text = crate::scaffold::skeleton(&template, &title, id);
+    match crate::scaffold::write(&dir, &text, id) {
+        Ok(path) => {
+            eprintln!("wrote {}: complete each heading, then run `s75 check`", path.display());
+            ExitCode::from(EXIT_OK)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => usage(
+            Diagnostic::error(Code::Output, &dir.join("schemes").join(format!("{id}.yaml")), "a scheme with this id already exists; nothing was written")
+                .hint("choose another id, or edit the existing file"),
+        ),
+        Err(e) => usage(Diagnostic::error(Code::Output, &dir, format!("cannot write the skeleton: {e}"))),
+    }
 }

@@ -8,119 +8,95 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::WriteColor};
 
-/// Stable diagnostic codes. The number never changes meaning once released;
-/// the README lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Code {
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $name:ident = $code:literal, $hint:literal;)*) => {
+        /// Stable diagnostic codes. A number never changes meaning once
+        /// released; the README lists them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($(#[doc = $doc])* $name,)*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$name,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$name => $code,)* }
+            }
+
+            /// The hint shown when the check that raised the problem has no
+            /// more specific one.
+            pub fn default_hint(self) -> &'static str {
+                match self { $(Code::$name => $hint,)* }
+            }
+        }
+    };
+}
+
+codes! {
     /// A file could not be read.
-    Io,
+    Io = "E001", "check the path exists and is readable";
     /// The YAML is not well formed.
-    YamlSyntax,
+    YamlSyntax = "E100", "check indentation and that every `key: value` pair is on its own line; quote values containing `: ` or `#`";
     /// A key the model does not know (often a typo).
-    UnknownField,
+    UnknownField = "E101", "check the spelling against the YAML reference in README.md";
     /// A value of the wrong shape: wrong type, missing field, unknown choice.
-    InvalidValue,
+    InvalidValue = "E102", "see the YAML reference in README.md for the expected shape";
     /// Money written as a YAML float.
-    MoneyFloat,
+    MoneyFloat = "E103", "write money as quoted text, e.g. \"£16,825,074\" or \"1234.50\"";
     /// Money with malformed thousands separators, e.g. "£4,745,00".
-    MoneyGrouping,
+    MoneyGrouping = "E104", "thousands separators come every three digits, e.g. \"£4,745,020\"";
     /// Text that is not an amount of money.
-    MoneyInvalid,
-    DateInvalid,
-    FinancialYearInvalid,
-    PercentInvalid,
+    MoneyInvalid = "E105", "write money as quoted text, e.g. \"£16,825,074\", \"1234.50\" or \"Nil\"";
+    DateInvalid = "E106", "write dates as YYYY-MM-DD, e.g. 2019-04-01";
+    FinancialYearInvalid = "E107", "write financial years as \"2019/20\" (1 April 2019 to 31 March 2020)";
+    PercentInvalid = "E108", "write percentages as quoted text, e.g. \"6.64%\"";
     /// A reference to a party id that the agreement does not define.
-    UnknownParty,
-    DuplicateParty,
+    UnknownParty = "E200", "use the `id` of one of the agreement's `parties`";
+    DuplicateParty = "E201", "give each party a different `id`";
     /// A total written in the YAML disagrees with the arithmetic.
-    TotalMismatch,
+    TotalMismatch = "E202", "correct the stated figure, or the amounts it totals; totals in documents are always computed";
     /// A Section 75 partnership needs an NHS body and a local authority.
-    PartnershipComposition,
+    PartnershipComposition = "E203", "section 75 arrangements are between at least one local authority and at least one NHS body";
     /// Dates that contradict each other (end before start, and so on).
-    TermInvalid,
+    TermInvalid = "E204", "check the dates of the term";
     /// A file under agreements/ whose kind is not known.
-    UnknownDocument,
+    UnknownDocument = "E205", "agreements are agreement.yaml; schemes are schemes/<id>.yaml";
+    /// A heading of the Part 2 template with no content and no reason.
+    SchemeHeadingMissing = "E400", "add text under `sections.<key>`, or `{not_applicable: reason}`";
+    /// A section whose key is not a heading of the Part 2 template.
+    SchemeUnknownHeading = "E401", "use the keys in templates/schedule1-part2.yaml";
+    /// A pooled fund manager who is not an officer of the host partner.
+    ManagerNotOfHost = "E402", "the pooled fund manager must be an officer of the host partner";
+    /// Percentages that do not add up to 100.
+    SharesNot100 = "E403", "shares must add up to exactly 100%";
+    /// Risk-share percentages that disagree with the contributions.
+    ShareDisagrees = "E404", "state the percentages the contributions give, or correct the contributions";
+    /// A fund with no money in it and no other way of paying.
+    ZeroFundNoBasis = "E405", "give the fund a `tariff` or a `payment_basis` (e.g. cost per case)";
+    /// A partner in the scheme with no lead officer.
+    LeadOfficerMissing = "E406", "add an entry to `lead_officers` for this partner";
+    EmailInvalid = "E407", "write a full email address, e.g. name@council.gov.uk";
+    /// Scheme dates or notice outside the agreement's term.
+    SchemeDates = "E408", "scheme dates and notice must fall within the agreement's term";
+    /// Arrangements that contradict the funds or lead commissioner given.
+    ArrangementMismatch = "E409", "make `arrangements` match the funds and lead commissioner";
+    DuplicateYear = "E410", "give each financial year once per fund";
+    /// A scheme whose id differs from its file name.
+    SchemeId = "E411", "name the file schemes/<id>.yaml after the scheme's `id`";
+    /// The template file itself is broken.
+    SchemeTemplate = "E412", "fix templates/schedule1-part2.yaml";
+    /// Text left unfilled: [INSERT], [ ], TBC, 201…, bracketed alternatives.
+    Placeholder = "E500", "replace the placeholder with the agreed text before signature";
     /// A template failed to render.
-    Template,
+    Template = "E300", "this is a fault in a template under templates/, not in your YAML";
     /// Typst could not lay out the generated source.
-    Typeset,
+    Typeset = "E301", "this is a fault in a template under templates/, not in your YAML";
     /// Writing output failed.
-    Output,
+    Output = "E302", "check the output folder is writable";
 }
 
 impl Code {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Io => "E001",
-            Code::YamlSyntax => "E100",
-            Code::UnknownField => "E101",
-            Code::InvalidValue => "E102",
-            Code::MoneyFloat => "E103",
-            Code::MoneyGrouping => "E104",
-            Code::MoneyInvalid => "E105",
-            Code::DateInvalid => "E106",
-            Code::FinancialYearInvalid => "E107",
-            Code::PercentInvalid => "E108",
-            Code::UnknownParty => "E200",
-            Code::DuplicateParty => "E201",
-            Code::TotalMismatch => "E202",
-            Code::PartnershipComposition => "E203",
-            Code::TermInvalid => "E204",
-            Code::UnknownDocument => "E205",
-            Code::Template => "E300",
-            Code::Typeset => "E301",
-            Code::Output => "E302",
-        }
-    }
-
-    pub const ALL: [Code; 19] = [
-        Code::Io,
-        Code::YamlSyntax,
-        Code::UnknownField,
-        Code::InvalidValue,
-        Code::MoneyFloat,
-        Code::MoneyGrouping,
-        Code::MoneyInvalid,
-        Code::DateInvalid,
-        Code::FinancialYearInvalid,
-        Code::PercentInvalid,
-        Code::UnknownParty,
-        Code::DuplicateParty,
-        Code::TotalMismatch,
-        Code::PartnershipComposition,
-        Code::TermInvalid,
-        Code::UnknownDocument,
-        Code::Template,
-        Code::Typeset,
-        Code::Output,
-    ];
-
-    /// The hint shown when the check that raised the problem has no more
-    /// specific one.
-    pub fn default_hint(self) -> &'static str {
-        match self {
-            Code::Io => "check the path exists and is readable",
-            Code::YamlSyntax => "check indentation and that every `key: value` pair is on its own line; quote values containing `: ` or `#`",
-            Code::UnknownField => "check the spelling against the YAML reference in README.md",
-            Code::InvalidValue => "see the YAML reference in README.md for the expected shape",
-            Code::MoneyFloat => "write money as quoted text, e.g. \"£16,825,074\" or \"1234.50\"",
-            Code::MoneyGrouping => "thousands separators come every three digits, e.g. \"£4,745,020\"",
-            Code::MoneyInvalid => "write money as quoted text, e.g. \"£16,825,074\", \"1234.50\" or \"Nil\"",
-            Code::DateInvalid => "write dates as YYYY-MM-DD, e.g. 2019-04-01",
-            Code::FinancialYearInvalid => "write financial years as \"2019/20\" (1 April 2019 to 31 March 2020)",
-            Code::PercentInvalid => "write percentages as quoted text, e.g. \"6.64%\"",
-            Code::UnknownParty => "use the `id` of one of the agreement's `parties`",
-            Code::DuplicateParty => "give each party a different `id`",
-            Code::TotalMismatch => "correct the stated figure, or the amounts it totals; totals in documents are always computed",
-            Code::PartnershipComposition => "section 75 arrangements are between at least one local authority and at least one NHS body",
-            Code::TermInvalid => "check the dates of the term",
-            Code::UnknownDocument => "name agreement files agreement.yaml",
-            Code::Template => "this is a fault in a template under templates/, not in your YAML",
-            Code::Typeset => "this is a fault in a template under templates/, not in your YAML",
-            Code::Output => "check the output folder is writable",
-        }
-    }
-
     /// Embeds this code in a serde error message so it survives the trip
     /// through serde_yaml and can be recovered by [`Code::untag`].
     pub fn tag(self, msg: &str) -> String {
@@ -325,5 +301,26 @@ mod tests {
         let src = "a: 1\nb: \"£4,745,00\" # c\n";
         let r = span_at(src, 2, 4);
         assert_eq!(&src[r], "\"£4,745,00\"");
+    }
+}
+
+/// Draft or final. In draft, problems of completeness (a placeholder, a
+/// heading not yet written, figures that disagree) are warnings, so a
+/// draft can still be circulated; in final they are errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Draft,
+    Final,
+}
+
+impl Diagnostic {
+    /// A warning in draft, an error in final.
+    pub fn graded(mut self, mode: Mode) -> Self {
+        self.severity = match mode {
+            Mode::Draft => Severity::Warning,
+            Mode::Final => Severity::Error,
+        };
+        self
     }
 }

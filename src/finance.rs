@@ -46,6 +46,21 @@ impl ContributionTable {
         ContributionTable { financial_year: c.financial_year.to_string(), partners, rows, partner_totals, total }
     }
 
+    /// One financial year of one fund's contributions, as a one-row table.
+    pub fn for_year(
+        partners: &[String],
+        year: crate::model::FinancialYear,
+        name: &str,
+        amounts: &std::collections::BTreeMap<String, Money>,
+    ) -> ContributionTable {
+        let c = Contributions {
+            financial_year: year,
+            streams: vec![crate::model::agreement::Stream { name: name.to_string(), amounts: amounts.clone(), stated_total: None }],
+            stated_totals: None,
+        };
+        Self::from_parts(partners.to_vec(), &c)
+    }
+
     pub fn partner_total(&self, id: &str) -> Option<Money> {
         self.partners.iter().position(|p| p == id).map(|i| self.partner_totals[i])
     }

@@ -14,5 +14,7 @@ pub mod finance;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod scaffold;
 pub mod typeset;
+pub mod view;
 pub mod yamlpos;

@@ -61,6 +61,16 @@ pub fn environment(templates: &Path) -> Environment<'static> {
     env.add_filter("fy", fy);
     env.add_filter("fy_start", |s: String| fy_parse(&s).map(|f| f.start().long()));
     env.add_filter("fy_end", |s: String| fy_parse(&s).map(|f| f.end().long()));
+    // Multi-paragraph text: each paragraph escaped, paragraphs kept apart.
+    env.add_filter("paras", |s: String| {
+        let paras: Vec<String> = s
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(escape::markup)
+            .collect();
+        Value::from_safe_string(paras.join("\n\n"))
+    });
     env.add_filter("typst_str", |s: String| Value::from_safe_string(escape::string_literal(&s)));
     env.add_filter("label", label);
     env.add_filter("ordinal_letter", |i: usize| {
@@ -191,6 +201,13 @@ mod tests {
         let env = env_with("Party: {{ name }}");
         let out = env.get_template("t").unwrap().render(minijinja::context! { name => "#read(\"/etc/passwd\")" }).unwrap();
         assert_eq!(out, "Party: \\#read\\(\\\"\\/etc\\/passwd\\\"\\)");
+    }
+
+    #[test]
+    fn paragraphs_are_escaped_and_kept_apart() {
+        let env = env_with("{{ t|paras }}");
+        let out = env.get_template("t").unwrap().render(minijinja::context! { t => "= one\n#two\n\n\n- three" }).unwrap();
+        assert_eq!(out, "\\= one \\#two\n\n\\- three");
     }
 
     #[test]

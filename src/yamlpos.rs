@@ -17,10 +17,12 @@ pub struct Pos {
     pub column: usize,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Entry {
     key: Option<Pos>,
     value: Pos,
+    /// The text of a scalar value.
+    text: Option<String>,
 }
 
 /// Positions of the keys and values in one YAML document, by path
@@ -45,10 +47,26 @@ impl PosIndex {
         self.lookup(path).map(|e| e.value)
     }
 
+    /// Where the value at exactly `path` starts, if there is one.
+    pub fn exact(&self, path: &str) -> Option<Pos> {
+        self.entries.get(path).map(|e| e.value)
+    }
+
     /// Where the key of `path` is written (for "unknown field"), falling
     /// back to the value.
     pub fn key(&self, path: &str) -> Option<Pos> {
         self.lookup(path).map(|e| e.key.unwrap_or(e.value))
+    }
+
+    /// Every scalar value with its path and position, in file order.
+    pub fn scalars(&self) -> Vec<(&str, Pos, &str)> {
+        let mut v: Vec<(&str, Pos, &str)> = self
+            .entries
+            .iter()
+            .filter_map(|(p, e)| e.text.as_deref().map(|t| (p.as_str(), e.value, t)))
+            .collect();
+        v.sort_by_key(|(_, pos, _)| (pos.line, pos.column));
+        v
     }
 
     fn lookup(&self, path: &str) -> Option<&Entry> {
@@ -103,13 +121,13 @@ impl Builder {
     fn node(&mut self, at: Pos, scalar: Option<&str>) -> Option<String> {
         match self.stack.last_mut() {
             None => {
-                self.index.entries.insert(String::new(), Entry { key: None, value: at });
+                self.index.entries.insert(String::new(), Entry { key: None, value: at, text: scalar.map(str::to_string) });
                 Some(String::new())
             }
             Some(Frame::Seq { path, next }) => {
                 let p = join_index(path, *next);
                 *next += 1;
-                self.index.entries.insert(p.clone(), Entry { key: None, value: at });
+                self.index.entries.insert(p.clone(), Entry { key: None, value: at, text: scalar.map(str::to_string) });
                 Some(p)
             }
             Some(Frame::Map { path, key }) => match key.take() {
@@ -120,7 +138,7 @@ impl Builder {
                 }
                 Some((k, kpos)) => {
                     let p = join_key(path, &k);
-                    self.index.entries.insert(p.clone(), Entry { key: Some(kpos), value: at });
+                    self.index.entries.insert(p.clone(), Entry { key: Some(kpos), value: at, text: scalar.map(str::to_string) });
                     Some(p)
                 }
             },

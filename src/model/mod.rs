@@ -9,3 +9,7 @@ pub use agreement::Agreement;
 pub use money::{Money, Percent};
 pub use party::{Party, PartyType};
 pub use time::{Date, FinancialYear};
+pub mod scheme;
+pub mod template;
+
+pub use scheme::Scheme;

@@ -2,6 +2,8 @@
 //! between parts of the file, the shape of the partnership, dates, and any
 //! totals written in the YAML against the arithmetic.
 
+use super::relocate_to_key;
+
 use std::collections::HashSet;
 
 use crate::diag::{Code, Diagnostic};
@@ -152,13 +154,4 @@ fn stated_totals(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// Points a diagnostic about a map key at the key rather than its value.
-fn relocate_to_key(src: &SourceFile, mut d: Diagnostic) -> Diagnostic {
-    if let Some(p) = d.yaml_path.as_deref().and_then(|p| src.index.key(p)) {
-        d.line = p.line;
-        d.column = p.column;
-    }
-    d
 }

@@ -1,0 +1,162 @@
+//! What the templates see: the models, plus every figure computed from
+//! them. Templates never add up numbers themselves.
+
+use std::collections::BTreeMap;
+
+use minijinja::value::Value;
+use serde::Serialize;
+
+use crate::finance::ContributionTable;
+use crate::model::party::{Execution, Party};
+use crate::model::scheme::{Fund, Section};
+use crate::model::template::SchemeTemplate;
+use crate::model::{Agreement, Money, Scheme};
+
+#[derive(Serialize)]
+pub struct PartyView<'a> {
+    #[serde(flatten)]
+    pub party: &'a Party,
+    pub type_words: &'static str,
+    pub execution: Execution,
+    pub is_local_authority: bool,
+}
+
+pub fn parties(a: &Agreement) -> Vec<PartyView<'_>> {
+    a.parties
+        .iter()
+        .map(|p| PartyView {
+            party: p,
+            type_words: p.kind.describe(),
+            execution: p.kind.execution(),
+            is_local_authority: p.kind.is_local_authority(),
+        })
+        .collect()
+}
+
+/// A heading of the Part 2 template as it applies to one scheme.
+#[derive(Serialize)]
+pub struct HeadingView<'a> {
+    pub key: &'a str,
+    pub title: &'a str,
+    pub guidance: &'a [String],
+    /// Structured fields shown under this heading (`funds`, `lead_officers`...).
+    pub fields: Vec<&'a str>,
+    pub text: Option<&'a str>,
+    pub not_applicable: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct FundView<'a> {
+    #[serde(flatten)]
+    pub fund: &'a Fund,
+    pub years: Vec<ContributionTable>,
+    pub zero_value: bool,
+}
+
+#[derive(Serialize)]
+pub struct SchemeView<'a> {
+    #[serde(flatten)]
+    pub scheme: &'a Scheme,
+    /// "A" for the first scheme in Schedule 1 Part 3, "B" for the next...
+    pub letter: String,
+    pub headings: Vec<HeadingView<'a>>,
+    pub funds: Vec<FundView<'a>>,
+    pub arrangement_words: Vec<&'static str>,
+    pub start: String,
+    pub end: String,
+}
+
+pub fn headings<'a>(t: &'a SchemeTemplate, s: Option<&'a Scheme>) -> Vec<HeadingView<'a>> {
+    t.headings
+        .iter()
+        .map(|h| {
+            let section = s.and_then(|s| s.sections.get(&h.key));
+            HeadingView {
+                key: &h.key,
+                title: &h.title,
+                guidance: &h.guidance,
+                fields: h.fields(),
+                text: match section {
+                    Some(Section::Text(t)) => Some(t.as_str()),
+                    _ => None,
+                },
+                not_applicable: match section {
+                    Some(Section::NotApplicable(n)) => Some(n.not_applicable.as_str()),
+                    _ => None,
+                },
+            }
+        })
+        .collect()
+}
+
+pub fn scheme<'a>(a: &'a Agreement, t: &'a SchemeTemplate, s: &'a Scheme, index: usize) -> SchemeView<'a> {
+    let partners: Vec<String> = a.parties.iter().map(|p| p.id.clone()).collect();
+    let funds = s
+        .funds
+        .iter()
+        .map(|f| {
+            let years: Vec<ContributionTable> = f
+                .contributions
+                .iter()
+                .map(|y| ContributionTable::for_year(&partners, y.financial_year, &f.name, &y.amounts))
+                .collect();
+            let zero_value = years.iter().all(|y| y.total == Money::ZERO);
+            FundView { fund: f, years, zero_value }
+        })
+        .collect();
+    let term_end = a.term.extendable_to.unwrap_or(a.term.initial_term_end);
+    SchemeView {
+        scheme: s,
+        letter: letter(index),
+        headings: headings(t, Some(s)),
+        funds,
+        arrangement_words: s.arrangements.iter().map(|a| a.describe()).collect(),
+        start: s.commencement.unwrap_or(a.term.commencement).to_string(),
+        end: s.end.unwrap_or(term_end).to_string(),
+    }
+}
+
+/// A, B, ... Z, AA, AB ...
+pub fn letter(i: usize) -> String {
+    let mut n = i + 1;
+    let mut s = String::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        s.insert(0, (b'A' + r as u8) as char);
+        n = (n - 1) / 26;
+    }
+    s
+}
+
+/// The values an agreement's templates see.
+pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme], draft: bool) -> Value {
+    let parties = parties(a);
+    let by_id: BTreeMap<&str, &PartyView> = parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
+    let table = ContributionTable::compute(a);
+    let year_made = a.date_made.unwrap_or(a.term.commencement).year();
+    let schemes: Vec<SchemeView> = schemes.iter().enumerate().map(|(i, s)| scheme(a, t, s, i)).collect();
+    minijinja::context! {
+        a => Value::from_serialize(a),
+        parties => Value::from_serialize(&parties),
+        party => Value::from_serialize(&by_id),
+        table => Value::from_serialize(&table),
+        year_made => year_made,
+        host => Value::from_serialize(by_id.get(a.pooled_fund.host.as_str())),
+        template => Value::from_serialize(headings(t, None)),
+        schemes => Value::from_serialize(&schemes),
+        draft => draft,
+    }
+}
+
+/// The values a standalone scheme specification's templates see.
+pub fn scheme_context(a: &Agreement, t: &SchemeTemplate, s: &Scheme, index: usize, draft: bool) -> Value {
+    let parties = parties(a);
+    let by_id: BTreeMap<&str, &PartyView> = parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
+    minijinja::context! {
+        a => Value::from_serialize(a),
+        parties => Value::from_serialize(&parties),
+        party => Value::from_serialize(&by_id),
+        s => Value::from_serialize(scheme(a, t, s, index)),
+        draft => draft,
+    }
+}
