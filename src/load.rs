@@ -15,12 +15,14 @@ use walkdir::WalkDir;
 use crate::diag::{Code, Diagnostic};
 use crate::yamlpos::PosIndex;
 
-/// The text of one input file and where its nodes are.
+/// The text of one input file and where its nodes are. The position index
+/// is built the first time a diagnostic needs it, so clean files are parsed
+/// only once.
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
-    pub index: PosIndex,
+    index: std::sync::OnceLock<PosIndex>,
 }
 
 impl SourceFile {
@@ -35,14 +37,21 @@ impl SourceFile {
             )
             .hint("save the file as UTF-8")
         })?;
-        let index = PosIndex::build(&text);
-        Ok(SourceFile { path: path.to_path_buf(), text, index })
+        Ok(SourceFile::new(path, text))
+    }
+
+    pub fn new(path: &Path, text: String) -> SourceFile {
+        SourceFile { path: path.to_path_buf(), text, index: std::sync::OnceLock::new() }
+    }
+
+    pub fn index(&self) -> &PosIndex {
+        self.index.get_or_init(|| PosIndex::build(&self.text))
     }
 
     /// A diagnostic pointing at the value found at `yaml_path`.
     pub fn at_value(&self, code: Code, yaml_path: &str, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::error(code, &self.path, message).path(yaml_path);
-        match self.index.value(yaml_path) {
+        match self.index().value(yaml_path) {
             Some(p) => d.at(p.line, p.column),
             None => d,
         }
@@ -51,7 +60,7 @@ impl SourceFile {
     /// A diagnostic pointing at the key of `yaml_path`.
     pub fn at_key(&self, code: Code, yaml_path: &str, message: impl Into<String>) -> Diagnostic {
         let d = Diagnostic::error(code, &self.path, message).path(yaml_path);
-        match self.index.key(yaml_path) {
+        match self.index().key(yaml_path) {
             Some(p) => d.at(p.line, p.column),
             None => d,
         }
@@ -99,7 +108,7 @@ pub fn parse<T: DeserializeOwned>(src: &SourceFile) -> (Option<T>, Vec<Diagnosti
     };
     const MAX_ROUNDS: usize = 200;
     for _ in 0..MAX_ROUNDS {
-        match serde_path_to_error::deserialize::<_, T>(tree.clone()) {
+        match serde_path_to_error::deserialize::<_, T>(&tree) {
             Ok(doc) => return (Some(doc), diags),
             Err(err) => {
                 let path = match err.path().to_string() {

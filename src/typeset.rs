@@ -180,25 +180,28 @@ pub fn typeset(job: Job<'_>) -> Result<Output, Vec<Diagnostic>> {
     Ok(Output { pdf, pages, page_text, warnings, layout_time, export_time })
 }
 
-/// The text of a frame, a line per baseline.
+/// The text of a frame, a line per baseline, with a space wherever two
+/// runs on a line are apart.
 fn frame_text(frame: &typst::layout::Frame) -> String {
     let mut items = Vec::new();
     collect_text(frame, typst::layout::Point::zero(), &mut items);
     let mut out = String::new();
-    let mut last_y: Option<f64> = None;
-    for (y, text) in items {
-        if let Some(ly) = last_y {
+    let mut last: Option<(f64, f64)> = None; // (baseline, end of last run)
+    for (y, x, width, text) in items {
+        if let Some((ly, lx)) = last {
             if (y - ly).abs() > 1.0 {
                 out.push('\n');
+            } else if x - lx > 0.5 && !out.ends_with(' ') && !text.starts_with(' ') {
+                out.push(' ');
             }
         }
         out.push_str(&text);
-        last_y = Some(y);
+        last = Some((y, x + width));
     }
     out
 }
 
-fn collect_text(frame: &typst::layout::Frame, origin: typst::layout::Point, out: &mut Vec<(f64, String)>) {
+fn collect_text(frame: &typst::layout::Frame, origin: typst::layout::Point, out: &mut Vec<(f64, f64, f64, String)>) {
     use typst::layout::FrameItem;
     for (pos, item) in frame.items() {
         let at = origin + *pos;
@@ -207,7 +210,7 @@ fn collect_text(frame: &typst::layout::Frame, origin: typst::layout::Point, out:
                 let shifted = at + typst::layout::Point::new(g.transform.tx, g.transform.ty);
                 collect_text(&g.frame, shifted, out);
             }
-            FrameItem::Text(t) => out.push((at.y.to_pt(), t.text.to_string())),
+            FrameItem::Text(t) => out.push((at.y.to_pt(), at.x.to_pt(), t.width().to_pt(), t.text.to_string())),
             _ => {}
         }
     }

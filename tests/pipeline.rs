@@ -13,6 +13,7 @@ fn build_in(p: &Project) -> build::Report {
         out: p.root().join("out"),
         emit_typst: true,
         check_only: false,
+        mode: s75::diag::Mode::Draft,
     })
 }
 

@@ -16,6 +16,7 @@ fn build_with(p: &Project, templates: &Path) -> build::Report {
         out: p.root().join("out"),
         emit_typst: false,
         check_only: false,
+        mode: s75::diag::Mode::Draft,
     })
 }
 

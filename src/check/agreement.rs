@@ -68,7 +68,7 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
     let has_la = a.parties.iter().any(|p| p.kind.is_local_authority());
     let has_nhs = a.parties.iter().any(|p| p.kind.is_nhs_body());
     if !(has_la && has_nhs) {
-        let missing = if has_la { "an NHS body" } else { "a local authority" };
+        let missing = if has_la { "NHS body" } else { "local authority" };
         out.push(src.at_key(
             Code::PartnershipComposition,
             "parties",

@@ -13,7 +13,7 @@ use crate::load::SourceFile;
 
 /// Points a diagnostic about a map key at the key rather than its value.
 fn relocate_to_key(src: &SourceFile, mut d: Diagnostic) -> Diagnostic {
-    if let Some(p) = d.yaml_path.as_deref().and_then(|p| src.index.key(p)) {
+    if let Some(p) = d.yaml_path.as_deref().and_then(|p| src.index().key(p)) {
         d.line = p.line;
         d.column = p.column;
     }

@@ -125,7 +125,7 @@ fn parties(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnos
         let la = participants.iter().any(|p| p.kind.is_local_authority());
         let nhs = participants.iter().any(|p| p.kind.is_nhs_body());
         if !(la && nhs) {
-            let missing = if la { "an NHS body" } else { "a local authority" };
+            let missing = if la { "NHS body" } else { "local authority" };
             out.push(src.at_key(
                 Code::PartnershipComposition,
                 "funds",
@@ -223,7 +223,7 @@ fn risk(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnostic
     if let Some(r) = &s.risk_share {
         let total = sum(&r.shares);
         if !r.shares.is_empty() && total != hundred {
-            out.push(src.at_value(Code::SharesNot100, "risk_share.shares", format!("risk-share percentages add up to {}%, not 100% (off by {} percentage points)", total.normalize(), (total - hundred).abs().normalize())));
+            out.push(src.at_key(Code::SharesNot100, "risk_share.shares", format!("risk-share percentages add up to {}%, not 100% (off by {} percentage points)", total.normalize(), (total - hundred).abs().normalize())));
         }
         if matches!(r.basis, RiskBasis::FixedPercentages | RiskBasis::InProportionToContributions) {
             share_against_amounts(src, s, cx, r.precision, &r.shares, out);
@@ -232,7 +232,7 @@ fn risk(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnostic
     for (i, rule) in s.split_rules.iter().enumerate() {
         let total = sum(&rule.shares);
         if total != hundred {
-            out.push(src.at_value(Code::SharesNot100, &format!("split_rules[{i}].shares"), format!("the split for “{}” adds up to {}%, not 100%", rule.purpose, total.normalize())));
+            out.push(src.at_key(Code::SharesNot100, &format!("split_rules[{i}].shares"), format!("the split for “{}” adds up to {}%, not 100%", rule.purpose, total.normalize())));
         }
     }
 }

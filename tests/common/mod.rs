@@ -76,3 +76,47 @@ pub fn copy_templates(dst: &Path) {
         }
     }
 }
+
+pub fn example_scheme(id: &str) -> String {
+    std::fs::read_to_string(repo().join(format!("agreements/leicestershire-bcf-2019-20/schemes/{id}.yaml"))).unwrap()
+}
+
+/// HART with the seed's disagreements put right: the percentages the
+/// amounts give, and the missing titles filled in.
+pub fn clean_hart() -> String {
+    example_scheme("hart")
+        .replace("\"6.64%\"", "\"6.66%\"")
+        .replace("\"5.04%\"", "\"5.02%\"")
+        .replace("title: \"[INSERT]\"", "title: Head of Service")
+}
+
+impl Project {
+    pub fn write_scheme(&self, id: &str, yaml: &str) {
+        let p = self.root().join(format!("agreements/bcf/schemes/{id}.yaml"));
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, yaml).unwrap();
+    }
+
+    pub fn run(&self, check_only: bool, mode: s75::diag::Mode) -> s75::build::Report {
+        s75::build::run(&s75::build::Options {
+            paths: vec![self.root().join("agreements")],
+            templates: repo().join("templates"),
+            out: self.root().join("out"),
+            emit_typst: false,
+            check_only,
+            mode,
+        })
+    }
+}
+
+/// The 1-based line of the first line containing `needle`.
+pub fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1).unwrap_or_else(|| panic!("`{needle}` not in fixture"))
+}
+
+impl Project {
+    /// Runs `s75 new ...` (which takes `--templates` after the ids).
+    pub fn s75_new(&self, args: &[&str]) -> std::process::Output {
+        self.s75(args)
+    }
+}
