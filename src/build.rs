@@ -11,6 +11,8 @@ use chrono::Datelike;
 use minijinja::value::Value;
 
 use crate::check::{self, SchemeContext};
+use crate::library::{self, Contents, Library};
+use crate::terms::{self, Glossary};
 use crate::diag::{Code, Diagnostic, Mode, Severity};
 use crate::load::{self, SourceFile};
 use crate::model::template::SchemeTemplate;
@@ -60,6 +62,8 @@ pub struct Report {
     pub built: Vec<Built>,
     /// Documents loaded and checked.
     pub checked: usize,
+    /// Notes for the reader: clauses that differ from the standard library.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -174,6 +178,23 @@ fn agreement_id(path: &Path) -> String {
         .unwrap_or_else(|| "agreement".into())
 }
 
+/// What every document of a run shares: the templates as data.
+pub struct Shared {
+    pub template: SchemeTemplate,
+    pub library: Library,
+    pub glossary: Glossary,
+}
+
+/// Loads the Part 2 template, the clause library and the glossary.
+pub fn load_shared(templates: &Path, diags: &mut Vec<Diagnostic>) -> Option<Shared> {
+    let template = load_template(templates, diags);
+    let library = load_file::<Library>(&templates.join("clauses/library.yaml"), diags, |_, _, _| Vec::new())
+        .and_then(|(_, l, errors, _)| l.filter(|_| !errors));
+    let glossary = load_file::<Glossary>(&templates.join("terms.yaml"), diags, |_, _, _| Vec::new())
+        .and_then(|(_, g, errors, _)| g.filter(|_| !errors));
+    Some(Shared { template: template?, library: library?, glossary: glossary? })
+}
+
 pub fn run(opts: &Options) -> Report {
     let mut report = Report::default();
     let files = match load::discover(&opts.paths) {
@@ -190,17 +211,16 @@ pub fn run(opts: &Options) -> Report {
         );
         return report;
     }
-    let template = load_template(&opts.templates, &mut report.diagnostics);
+    let shared = load_shared(&opts.templates, &mut report.diagnostics);
     let env = render::environment(&opts.templates);
     for file in files {
         let started = Instant::now();
-        let Some(loaded) = load_agreement(&file, template.as_ref(), opts.mode, &mut report.diagnostics) else { continue };
+        let Some(loaded) = load_agreement(&file, shared.as_ref().map(|s| &s.template), opts.mode, &mut report.diagnostics) else { continue };
         report.checked += 1 + loaded.schemes.len();
-        let (Some(a), Some(t)) = (&loaded.agreement, &template) else { continue };
-        if opts.check_only || loaded.errors {
+        let (Some(a), Some(sh)) = (&loaded.agreement, &shared) else { continue };
+        if loaded.errors {
             continue;
         }
-        let load_check = started.elapsed();
         let out_dir = opts.out.join(&loaded.id);
         let ok_schemes: Vec<(usize, &LoadedScheme, &Scheme)> = loaded
             .schemes
@@ -209,18 +229,41 @@ pub fn run(opts: &Options) -> Report {
             .filter_map(|(i, l)| l.scheme.as_ref().filter(|_| !l.errors).map(|s| (i, l, s)))
             .collect();
 
+        // The agreement: clauses, render, lint. It includes every scheme,
+        // so it waits for all of them.
+        let mut agreement_doc = None;
+        if ok_schemes.len() == loaded.schemes.len() {
+            let schemes: Vec<&Scheme> = ok_schemes.iter().map(|(_, _, s)| *s).collect();
+            let mut found = Vec::new();
+            let prepared = prepare_agreement(&env, opts, sh, &loaded, a, &schemes, &mut found);
+            let errors = found.iter().any(Diagnostic::is_error);
+            let warnings = found.iter().any(|d| d.severity == Severity::Warning);
+            report.diagnostics.extend(found);
+            if let Some((source, contents)) = prepared {
+                report.notes.extend(contents.differences().into_iter().map(|d| format!("{}: {d}", loaded.source.path.display())));
+                if !errors {
+                    let draft = opts.mode == Mode::Draft && (warnings || loaded.warnings || loaded.schemes.iter().any(|s| s.warnings));
+                    agreement_doc = Some((source, draft));
+                }
+            }
+        }
+        if opts.check_only {
+            continue;
+        }
+        let load_check = started.elapsed();
+        let hash = input_hash(&loaded);
+
         // Standalone scheme specifications.
         for (i, l, s) in &ok_schemes {
             let draft = opts.mode == Mode::Draft && l.warnings;
-            let cx = view::scheme_context(a, t, s, *i, draft);
             let doc = Doc {
-                template: "scheme.typ.j2",
-                context: cx,
+                source: Source::Template("scheme.typ.j2", view::scheme_context(a, &sh.template, s, *i)),
                 dir: out_dir.join("schemes"),
                 stem: &s.id,
                 date: document_date(a),
                 ident: format!("s75/{}/schemes/{}", loaded.id, s.id),
-                watermarked: draft,
+                draft,
+                footer: draft_footer(a, &hash),
             };
             match doc.build(&env, opts) {
                 Ok(mut b) => {
@@ -230,19 +273,15 @@ pub fn run(opts: &Options) -> Report {
                 Err(d) => report.diagnostics.extend(d),
             }
         }
-
-        // The agreement includes every scheme, so it waits for all of them.
-        if ok_schemes.len() == loaded.schemes.len() {
-            let draft = opts.mode == Mode::Draft && (loaded.warnings || loaded.schemes.iter().any(|s| s.warnings));
-            let schemes: Vec<&Scheme> = ok_schemes.iter().map(|(_, _, s)| *s).collect();
+        if let Some((source, draft)) = agreement_doc {
             let doc = Doc {
-                template: "agreement.typ.j2",
-                context: view::agreement_context(a, t, &schemes, draft),
+                source: Source::Rendered(source),
                 dir: out_dir.clone(),
                 stem: "agreement",
                 date: document_date(a),
                 ident: format!("s75/{}/agreement", loaded.id),
-                watermarked: draft,
+                draft,
+                footer: draft_footer(a, &hash),
             };
             match doc.build(&env, opts) {
                 Ok(mut b) => {
@@ -255,6 +294,173 @@ pub fn run(opts: &Options) -> Report {
     }
     crate::diag::sort(&mut report.diagnostics);
     report
+}
+
+/// Renders the agreement's typst source and runs the checks that need it:
+/// negotiated changes, cross-references, defined terms, execution details.
+fn prepare_agreement(
+    env: &minijinja::Environment<'static>,
+    opts: &Options,
+    sh: &Shared,
+    loaded: &Loaded,
+    a: &Agreement,
+    schemes: &[&Scheme],
+    found: &mut Vec<Diagnostic>,
+) -> Option<(String, Contents)> {
+    let src = &loaded.source;
+    let (contents, change_diags) = library::contents(&sh.library, a, schemes, src);
+    let change_errors = change_diags.iter().any(Diagnostic::is_error);
+    found.extend(change_diags);
+    if change_errors {
+        return None;
+    }
+    // Pass 1 with every definition, to see which terms the text uses;
+    // pass 2 with only those, in alphabetical order.
+    let all = definitions(env, sh, a, schemes, &contents, None, &opts.templates, found)?;
+    let first = render(env, &opts.templates, "agreement.typ.j2", view::agreement_context(a, &sh.template, schemes, &contents, &all))
+        .map_err(|d| found.push(d))
+        .ok()?;
+    let body: String = terms::body_lines(&first).into_iter().map(|(_, l)| l).collect::<Vec<_>>().join("\n");
+    let used = definitions(env, sh, a, schemes, &contents, Some(&body), &opts.templates, found)?;
+    let source = render(env, &opts.templates, "agreement.typ.j2", view::agreement_context(a, &sh.template, schemes, &contents, &used))
+        .map_err(|d| found.push(d))
+        .ok()?;
+
+    found.extend(check_labels(&source, &opts.templates));
+    found.extend(terms::check_definitions(src, &sh.glossary, &a.definitions, &body, opts.mode));
+    let mut defined: Vec<String> = sh.glossary.terms.iter().map(|t| t.term.clone()).collect();
+    defined.extend(a.definitions.iter().map(|d| d.term.clone()));
+    if let Some(s) = &a.supersedes {
+        defined.push(s.name.clone());
+    }
+    // Names given in the YAML (parties, bodies, funds, posts, schemes) are
+    // not terms. The agreement's own prose (recitals, negotiated text,
+    // definitions) is linted, so it does not count as a name.
+    let prose = ["recitals", "changes", "definitions"];
+    let names_in_yaml: Vec<&str> = src
+        .index()
+        .scalars()
+        .into_iter()
+        .filter(|(path, _, _)| !prose.iter().any(|p| path.starts_with(p)))
+        .map(|(_, _, text)| text)
+        .collect();
+    let known: String = names_in_yaml
+        .into_iter()
+        .chain(loaded.schemes.iter().map(|s| s.source.text.as_str()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let template_text: Vec<&str> = sh.template.headings.iter().flat_map(|h| std::iter::once(h.title.as_str()).chain(h.guidance.iter().map(String::as_str))).collect();
+    let known = format!(
+        "{known}\n{}\n{}",
+        sh.library.clauses.iter().chain(&sh.library.schedules).map(|c| c.title.as_str()).collect::<Vec<_>>().join("\n"),
+        template_text.join("\n")
+    );
+    for u in terms::undefined_phrases(&terms::body_lines(&source), &defined, &known, &sh.glossary.names) {
+        let (file, line) = match render::trace_line(&source, u.line) {
+            Some((t, l)) => (opts.templates.join(t), l),
+            None => (src.path.clone(), 0),
+        };
+        found.push(Diagnostic::error(Code::UndefinedTerm, &file, format!("“{}” looks like a defined term but is not defined", u.phrase)).at(line, 0).graded(opts.mode));
+    }
+    for (i, p) in a.parties.iter().enumerate() {
+        if p.signatories.is_empty() {
+            found.push(
+                src.at_key(Code::ExecutionDetails, &format!("parties[{i}].name"), format!("{} has no `signatories`, so its execution block has no named posts", p.name))
+                    .graded(opts.mode),
+            );
+        }
+    }
+    Some((source, contents))
+}
+
+/// The definitions for the definitions clause: every glossary term (when
+/// `body` is `None`), or only those the body uses, rendered and sorted.
+#[allow(clippy::too_many_arguments)]
+fn definitions(
+    env: &minijinja::Environment<'static>,
+    sh: &Shared,
+    a: &Agreement,
+    schemes: &[&Scheme],
+    contents: &Contents,
+    body: Option<&str>,
+    templates: &Path,
+    found: &mut Vec<Diagnostic>,
+) -> Option<Vec<view::DefinitionView>> {
+    let empty = Vec::new();
+    let cx = view::agreement_context(a, &sh.template, schemes, contents, &empty);
+    let mut out = Vec::new();
+    for t in &sh.glossary.terms {
+        if body.is_some_and(|b| !terms::term_pattern(&t.term).is_match(b)) {
+            continue;
+        }
+        let meaning = env.render_str(&t.meaning, cx.clone()).map_err(|e| {
+            let mut d = template_error(templates, e);
+            d.file = templates.join("terms.yaml");
+            d.message = format!("the meaning of “{}”: {}", t.term, d.message);
+            found.push(d)
+        });
+        out.push(view::DefinitionView { term: t.term.clone(), meaning: meaning.ok()? });
+    }
+    for d in &a.definitions {
+        if body.is_none_or(|b| terms::term_pattern(&d.term).is_match(b)) {
+            out.push(view::DefinitionView { term: d.term.clone(), meaning: crate::escape::markup(&d.meaning) });
+        }
+    }
+    if let Some(s) = &a.supersedes {
+        out.push(view::DefinitionView {
+            term: s.name.clone(),
+            meaning: crate::escape::markup(&format!(
+                "the agreement between the Partners that governed the Better Care Fund from {} to {}.",
+                s.start.long(),
+                s.end.long()
+            )),
+        });
+    }
+    out.sort_by_key(|d| d.term.to_lowercase());
+    Some(out)
+}
+
+/// Every `@label` and `#ref(<label>)` in the source must have its `<label>`;
+/// found here, before typst runs, and reported at the template line.
+fn check_labels(source: &str, templates: &Path) -> Vec<Diagnostic> {
+    use std::sync::OnceLock;
+    static REF: OnceLock<regex::Regex> = OnceLock::new();
+    static DEF: OnceLock<regex::Regex> = OnceLock::new();
+    let re_ref = REF.get_or_init(|| regex::Regex::new(r"(?:^|[^\\\w])@((?:cl|sch|table|scheme)-[a-z0-9\-]*[a-z0-9])|#ref\(<([a-z0-9.\-]+)>\)").unwrap());
+    let re_def = DEF.get_or_init(|| regex::Regex::new(r"<((?:cl|sch|table|scheme)-[a-z0-9.\-]+)>").unwrap());
+    let defined: std::collections::HashSet<&str> = re_def.captures_iter(source).map(|c| c.get(1).unwrap().as_str()).collect();
+    let mut out = Vec::new();
+    for (i, line) in source.lines().enumerate() {
+        for c in re_ref.captures_iter(line) {
+            let label = c.get(1).or(c.get(2)).unwrap().as_str();
+            if !defined.contains(label) {
+                let (file, l) = render::trace_line(source, i + 1).map(|(t, l)| (templates.join(t), l)).unwrap_or((templates.to_path_buf(), 0));
+                out.push(
+                    Diagnostic::error(Code::BrokenReference, &file, format!("reference to `{label}`, which this agreement does not have"))
+                        .at(l, 0)
+                        .hint("the clause or schedule may be left out for this agreement; refer to it only when it is present"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A short hash of everything the documents of an agreement are built from.
+fn input_hash(l: &Loaded) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    h.update(&l.source.text);
+    for s in &l.schemes {
+        h.update(&s.source.text);
+    }
+    h.finalize().iter().take(4).map(|b| format!("{b:02x}")).collect()
+}
+
+fn draft_footer(a: &Agreement, hash: &str) -> String {
+    let version = a.version.clone().unwrap_or_else(|| "unnumbered".into());
+    format!("DRAFT version {version} · {} · inputs {hash}", document_date(a).long())
 }
 
 /// The date stamped on the PDF: SOURCE_DATE_EPOCH when set (the
@@ -289,21 +495,30 @@ fn template_error(templates: &Path, e: minijinja::Error) -> Diagnostic {
     Diagnostic::error(Code::Template, &file, msg).at(line, 0)
 }
 
+enum Source<'a> {
+    Template(&'a str, Value),
+    Rendered(String),
+}
+
 /// One document to render, typeset and write.
 struct Doc<'a> {
-    template: &'a str,
-    context: Value,
+    source: Source<'a>,
     dir: PathBuf,
     stem: &'a str,
     date: Date,
     ident: String,
-    watermarked: bool,
+    /// Draft with warnings: watermark and draft footer.
+    draft: bool,
+    footer: String,
 }
 
 impl Doc<'_> {
     fn build(self, env: &minijinja::Environment<'static>, opts: &Options) -> Result<Built, Vec<Diagnostic>> {
         let t0 = Instant::now();
-        let source = render(env, &opts.templates, self.template, self.context).map_err(|d| vec![d])?;
+        let source = match self.source {
+            Source::Template(name, cx) => render(env, &opts.templates, name, cx).map_err(|d| vec![d])?,
+            Source::Rendered(s) => s,
+        };
         let render_time = t0.elapsed();
         let io_err = |p: &Path, e: std::io::Error| vec![Diagnostic::error(Code::Output, p, format!("cannot write: {e}"))];
         std::fs::create_dir_all(&self.dir).map_err(|e| io_err(&self.dir, e))?;
@@ -317,8 +532,11 @@ impl Doc<'_> {
             templates: &opts.templates,
             date: (self.date.year(), self.date.0.month() as u8, self.date.0.day() as u8),
             ident: self.ident,
-            inputs: Vec::new(),
-            archival: false,
+            inputs: vec![
+                ("draft".into(), self.draft.to_string()),
+                ("draft-footer".into(), if self.draft { self.footer } else { String::new() }),
+            ],
+            archival: opts.mode == Mode::Final,
         })?;
         let pdf = self.dir.join(format!("{}.pdf", self.stem));
         write_atomic(&pdf, &out.pdf).map_err(|e| io_err(&pdf, e))?;
@@ -327,7 +545,7 @@ impl Doc<'_> {
             pages: out.pages,
             page_text: out.page_text,
             timings: Timings { load_check: Duration::ZERO, render: render_time, layout: out.layout_time, export: out.export_time },
-            watermarked: self.watermarked,
+            watermarked: self.draft,
         })
     }
 }

@@ -97,6 +97,9 @@ pub fn main() -> ExitCode {
     let report = build::run(&opts);
 
     let _ = diag::emit_human(&mut stderr(), &report.diagnostics);
+    for n in &report.notes {
+        eprintln!("note: {n}");
+    }
     for b in &report.built {
         let mark = if b.watermarked { ", marked DRAFT" } else { "" };
         eprintln!("wrote {} ({} pages{mark})", b.pdf.display(), b.pages);

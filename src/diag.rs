@@ -88,6 +88,18 @@ codes! {
     SchemeTemplate = "E412", "fix templates/schedule1-part2.yaml";
     /// Text left unfilled: [INSERT], [ ], TBC, 201…, bracketed alternatives.
     Placeholder = "E500", "replace the placeholder with the agreed text before signature";
+    /// A negotiated change that cannot be applied.
+    ClauseChange = "E600", "changes replace, add or remove a clause of templates/clauses/library.yaml by id";
+    /// A cross-reference to a clause or schedule the agreement does not have.
+    BrokenReference = "E601", "refer to a clause or schedule the agreement has";
+    /// A capitalised term used but not defined.
+    UndefinedTerm = "E602", "define the term under `definitions`, or write it in lower case if it is not a defined term";
+    /// A term defined but never used.
+    UnusedTerm = "E603", "remove the definition, or use the term";
+    /// A term defined twice.
+    DuplicateTerm = "E604", "keep one definition of each term";
+    /// Execution details missing for a final document.
+    ExecutionDetails = "E605", "give each party its `signatories` (the posts that sign)";
     /// A template failed to render.
     Template = "E300", "this is a fault in a template under templates/, not in your YAML";
     /// Typst could not lay out the generated source.

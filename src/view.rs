@@ -7,6 +7,7 @@ use minijinja::value::Value;
 use serde::Serialize;
 
 use crate::finance::ContributionTable;
+use crate::library::{Contents, Uses};
 use crate::model::party::{Execution, Party};
 use crate::model::scheme::{Fund, Section};
 use crate::model::template::SchemeTemplate;
@@ -128,13 +129,37 @@ pub fn letter(i: usize) -> String {
     s
 }
 
+/// A defined term and its rendered meaning (typst, already escaped).
+#[derive(Debug, Clone, Serialize)]
+pub struct DefinitionView {
+    pub term: String,
+    pub meaning: String,
+}
+
 /// The values an agreement's templates see.
-pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme], draft: bool) -> Value {
+pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme], contents: &Contents, definitions: &[DefinitionView]) -> Value {
     let parties = parties(a);
     let by_id: BTreeMap<&str, &PartyView> = parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
     let table = ContributionTable::compute(a);
     let year_made = a.date_made.unwrap_or(a.term.commencement).year();
+    let uses = Uses::of(schemes);
     let schemes: Vec<SchemeView> = schemes.iter().enumerate().map(|(i, s)| scheme(a, t, s, i)).collect();
+    let clauses: Vec<Value> = contents
+        .clauses
+        .iter()
+        .map(|c| {
+            minijinja::context! {
+                id => c.id.clone(),
+                title => c.title.clone(),
+                change => c.change,
+                typst => c.typst.clone().map(Value::from_safe_string),
+            }
+        })
+        .collect();
+    let definitions: Vec<Value> = definitions
+        .iter()
+        .map(|d| minijinja::context! { term => d.term.clone(), meaning => Value::from_safe_string(d.meaning.clone()) })
+        .collect();
     minijinja::context! {
         a => Value::from_serialize(a),
         parties => Value::from_serialize(&parties),
@@ -144,12 +169,16 @@ pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme],
         host => Value::from_serialize(by_id.get(a.pooled_fund.host.as_str())),
         template => Value::from_serialize(headings(t, None)),
         schemes => Value::from_serialize(&schemes),
-        draft => draft,
+        uses => Value::from_serialize(uses),
+        clauses => clauses,
+        schedules => Value::from_serialize(&contents.schedules),
+        removed => Value::from_serialize(&contents.removed),
+        definitions => definitions,
     }
 }
 
 /// The values a standalone scheme specification's templates see.
-pub fn scheme_context(a: &Agreement, t: &SchemeTemplate, s: &Scheme, index: usize, draft: bool) -> Value {
+pub fn scheme_context(a: &Agreement, t: &SchemeTemplate, s: &Scheme, index: usize) -> Value {
     let parties = parties(a);
     let by_id: BTreeMap<&str, &PartyView> = parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
     minijinja::context! {
@@ -157,6 +186,5 @@ pub fn scheme_context(a: &Agreement, t: &SchemeTemplate, s: &Scheme, index: usiz
         parties => Value::from_serialize(&parties),
         party => Value::from_serialize(&by_id),
         s => Value::from_serialize(scheme(a, t, s, index)),
-        draft => draft,
     }
 }

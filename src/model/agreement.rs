@@ -42,6 +42,86 @@ pub struct Agreement {
     pub health_and_wellbeing_board: NamedBody,
     pub partnership_board: PartnershipBoard,
     pub contributions: Contributions,
+    /// The negotiable numbers and officers the clauses quote.
+    pub provisions: Provisions,
+    /// Negotiated departures from the standard clause library.
+    #[serde(default)]
+    pub changes: Vec<Change>,
+    /// Defined terms added for this agreement (plain text).
+    #[serde(default)]
+    pub definitions: Vec<Definition>,
+    /// Version of the draft, shown in the draft footer.
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    pub term: String,
+    /// Completes "“Term” means ...".
+    pub meaning: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provisions {
+    /// Notice any Partner must give to end the whole agreement.
+    pub termination_notice_months: u32,
+    /// Days a force majeure event must last before a Partner may end the agreement.
+    pub force_majeure_days: u32,
+    pub dispute_resolution: DisputeResolution,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeResolution {
+    /// Days within which the Authorised Officers meet after a dispute notice.
+    pub authorised_officers_meet_within_days: u32,
+    /// Days within which the escalation officers meet after that.
+    pub escalation_meet_within_days: u32,
+    /// Working days within which a mediation starts.
+    pub mediation_within_working_days: u32,
+    /// The senior officer of each party a dispute is escalated to.
+    pub escalation: Vec<EscalationOfficer>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationOfficer {
+    /// Party id.
+    pub partner: String,
+    /// Post, e.g. "Director of Adults and Communities".
+    pub officer: String,
+}
+
+/// A negotiated change to the standard clause library, by clause id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// Replace the text of this clause.
+    #[serde(default)]
+    pub replace: Option<String>,
+    /// Add a new clause with this id.
+    #[serde(default)]
+    pub add: Option<String>,
+    /// With `add`: the clause id it follows.
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Remove this clause.
+    #[serde(default)]
+    pub remove: Option<String>,
+    /// Heading for an added clause, or a new heading for a replaced one.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The clause text in s75's safe markup: paragraphs separated by blank
+    /// lines become numbered sub-clauses, lines starting "- " list items,
+    /// `_words_` emphasis, and `{clause:ID}` / `{schedule:ID}` references.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Why the Partners agreed the change (shown in the check output).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -109,4 +109,8 @@ pub struct Party {
     pub address: Vec<String>,
     pub authorised_officer: Officer,
     pub notices: NoticeDetails,
+    /// The posts that sign for the party at execution, e.g. "Director of
+    /// Law and Governance". Needed for a final document.
+    #[serde(default)]
+    pub signatories: Vec<String>,
 }
