@@ -11,8 +11,12 @@ use crate::model::{Agreement, Money};
 #[derive(Debug, Clone, Serialize)]
 pub struct ContributionTable {
     pub financial_year: String,
-    /// Party ids, in the order the parties are listed in the agreement.
+    /// Contributor ids (parties, or groups such as "the CCGs"), in the
+    /// order the agreement lists them.
     pub partners: Vec<String>,
+    /// What each contributor is called in the text, capitalised for a
+    /// column heading.
+    pub labels: Vec<String>,
     pub rows: Vec<Row>,
     pub partner_totals: Vec<Money>,
     pub total: Money,
@@ -26,8 +30,20 @@ pub struct Row {
 }
 
 impl ContributionTable {
+    /// Schedule 3's table: a column for each party or group that
+    /// contributes to any stream.
     pub fn compute(a: &Agreement) -> ContributionTable {
-        Self::from_parts(a.parties.iter().map(|p| p.id.clone()).collect(), &a.contributions)
+        let named = |id: &str| a.contributions.streams.iter().any(|s| s.amounts.contains_key(id));
+        let ids = a
+            .parties
+            .iter()
+            .map(|p| p.id.clone())
+            .chain(a.groups.iter().filter_map(|g| g.id.clone()))
+            .filter(|id| named(id))
+            .collect();
+        let mut t = Self::from_parts(ids, &a.contributions);
+        t.labels = t.partners.iter().map(|id| capitalise(a.short_name(id).unwrap_or(id))).collect();
+        t
     }
 
     pub fn from_parts(partners: Vec<String>, c: &Contributions) -> ContributionTable {
@@ -43,7 +59,7 @@ impl ContributionTable {
         let partner_totals: Vec<Money> =
             (0..partners.len()).map(|i| rows.iter().map(|r| r.amounts[i]).sum()).collect();
         let total = rows.iter().map(|r| r.total).sum();
-        ContributionTable { financial_year: c.financial_year.to_string(), partners, rows, partner_totals, total }
+        ContributionTable { financial_year: c.financial_year.to_string(), labels: partners.clone(), partners, rows, partner_totals, total }
     }
 
     /// One financial year of one fund's contributions, as a one-row table.
@@ -64,4 +80,9 @@ impl ContributionTable {
     pub fn partner_total(&self, id: &str) -> Option<Money> {
         self.partners.iter().position(|p| p == id).map(|i| self.partner_totals[i])
     }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }

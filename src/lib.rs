@@ -5,6 +5,7 @@
 //! typst source; [`typeset`] lays it out and exports PDF; [`build`] ties the
 //! steps together and writes files atomically.
 
+pub mod apportion;
 pub mod build;
 pub mod check;
 pub mod cli;

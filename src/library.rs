@@ -33,6 +33,7 @@ pub enum When {
     LeadCommissioning,
     IntegratedOrJoint,
     NonPooledFunds,
+    BetterCareFund,
 }
 
 /// What the schemes use, which decides the conditional clauses.
@@ -42,10 +43,11 @@ pub struct Uses {
     pub integrated_commissioning: bool,
     pub joint_commissioning: bool,
     pub non_pooled_funds: bool,
+    pub better_care_fund: bool,
 }
 
 impl Uses {
-    pub fn of(schemes: &[&Scheme]) -> Uses {
+    pub fn of(a: &Agreement, schemes: &[&Scheme]) -> Uses {
         let has = |a: Arrangement| schemes.iter().any(|s| s.arrangements.contains(&a));
         Uses {
             lead_commissioning: has(Arrangement::LeadCommissioning),
@@ -53,6 +55,7 @@ impl Uses {
             joint_commissioning: has(Arrangement::JointCommissioning),
             non_pooled_funds: has(Arrangement::NonPooledFund)
                 || schemes.iter().any(|s| s.funds.iter().any(|f| f.kind == FundType::NonPooled)),
+            better_care_fund: a.better_care_fund,
         }
     }
 
@@ -62,6 +65,7 @@ impl Uses {
             Some(When::LeadCommissioning) => self.lead_commissioning,
             Some(When::IntegratedOrJoint) => self.integrated_commissioning || self.joint_commissioning,
             Some(When::NonPooledFunds) => self.non_pooled_funds,
+            Some(When::BetterCareFund) => self.better_care_fund,
         }
     }
 }
@@ -115,7 +119,7 @@ impl Contents {
 /// Applies the library's conditions and the agreement's changes. Problems
 /// with the changes come back as diagnostics located in the agreement file.
 pub fn contents(lib: &Library, a: &Agreement, schemes: &[&Scheme], src: &SourceFile) -> (Contents, Vec<Diagnostic>) {
-    let uses = Uses::of(schemes);
+    let uses = Uses::of(a, schemes);
     let mut diags = Vec::new();
     let mut clauses: Vec<Clause> = Vec::new();
     let mut not_applicable = Vec::new();
@@ -187,7 +191,8 @@ pub fn contents(lib: &Library, a: &Agreement, schemes: &[&Scheme], src: &SourceF
             clauses.insert(at, Clause { id: id.clone(), title: title.clone(), change: Some("added"), typst: Some(t) });
         }
     }
-    let contents = Contents { clauses, schedules: lib.schedules.clone(), removed, not_applicable };
+    let schedules = lib.schedules.iter().filter(|s| uses.wants(s.when)).cloned().collect();
+    let contents = Contents { clauses, schedules, removed, not_applicable };
     // References in negotiated text must resolve, before typst runs.
     for (i, r) in refs {
         if !contents.has(r.kind, &r.id) {

@@ -142,7 +142,7 @@ pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme],
     let by_id: BTreeMap<&str, &PartyView> = parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
     let table = ContributionTable::compute(a);
     let year_made = a.date_made.unwrap_or(a.term.commencement).year();
-    let uses = Uses::of(schemes);
+    let uses = Uses::of(a, schemes);
     let schemes: Vec<SchemeView> = schemes.iter().enumerate().map(|(i, s)| scheme(a, t, s, i)).collect();
     let clauses: Vec<Value> = contents
         .clauses

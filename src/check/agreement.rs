@@ -48,9 +48,10 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
             out.push(unknown(format!("partnership_board.members[{i}].partner"), &m.partner, "board member's partner"));
         }
     }
+    let contributor = |id: &str| known(id) || a.group(id).is_some();
     for (s, stream) in a.contributions.streams.iter().enumerate() {
         for id in stream.amounts.keys() {
-            if !known(id) {
+            if !contributor(id) {
                 let d = unknown(format!("contributions.streams[{s}].amounts.{id}"), id, "contributor");
                 out.push(relocate_to_key(src, d));
             }
@@ -58,7 +59,7 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
     }
     if let Some(st) = &a.contributions.stated_totals {
         for id in st.by_partner.keys() {
-            if !known(id) {
+            if !contributor(id) {
                 let d = unknown(format!("contributions.stated_totals.by_partner.{id}"), id, "partner");
                 out.push(relocate_to_key(src, d));
             }

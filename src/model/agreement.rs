@@ -22,6 +22,10 @@ pub struct Agreement {
     pub title: String,
     /// The area the agreement covers, e.g. "Leicestershire".
     pub area: String,
+    /// Whether the agreement runs the area's Better Care Fund, which brings
+    /// in the Better Care Fund clauses and Schedule 6 (the BCF plan).
+    #[serde(default)]
+    pub better_care_fund: bool,
     /// Date the agreement is made. Left out, the date line is blank to fill in by hand.
     #[serde(default)]
     pub date_made: Option<Date>,
@@ -53,6 +57,23 @@ pub struct Agreement {
     /// Version of the draft, shown in the draft footer.
     #[serde(default)]
     pub version: Option<String>,
+    /// Who the arrangements cover, who they leave out, and what may be
+    /// added later by variation.
+    #[serde(default)]
+    pub scope: Option<Scope>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    /// The people the pooled arrangements are for.
+    pub client_group: String,
+    /// Funding arrangements or people left out.
+    #[serde(default)]
+    pub excluded: Vec<String>,
+    /// What the Partners may add later by a variation.
+    #[serde(default)]
+    pub options: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -127,6 +148,10 @@ pub struct Change {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
+    /// Optional id, so that contributions can be given for the group as a
+    /// whole (e.g. the CCGs' combined contribution).
+    #[serde(default)]
+    pub id: Option<String>,
     /// e.g. "the CCGs"
     pub name: String,
     /// Party ids.
@@ -225,5 +250,14 @@ pub struct StatedTotals {
 impl Agreement {
     pub fn party(&self, id: &str) -> Option<&Party> {
         self.parties.iter().find(|p| p.id == id)
+    }
+
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id.as_deref() == Some(id))
+    }
+
+    /// The name used in the text for a party or group id.
+    pub fn short_name(&self, id: &str) -> Option<&str> {
+        self.party(id).map(|p| p.short_name.as_str()).or_else(|| self.group(id).map(|g| g.name.as_str()))
     }
 }
