@@ -308,6 +308,8 @@ fn prepare_agreement(
     found: &mut Vec<Diagnostic>,
 ) -> Option<(String, Contents)> {
     let src = &loaded.source;
+    let t = Instant::now();
+    let lap = |what: &str| if std::env::var_os("S75_PROFILE").is_some() { eprintln!("{what}: {:?}", t.elapsed()) };
     let (contents, change_diags) = library::contents(&sh.library, a, schemes, src);
     let change_errors = change_diags.iter().any(Diagnostic::is_error);
     found.extend(change_diags);
@@ -316,15 +318,25 @@ fn prepare_agreement(
     }
     // Pass 1 with every definition, to see which terms the text uses;
     // pass 2 with only those, in alphabetical order.
-    let all = definitions(env, sh, a, schemes, &contents, None, &opts.templates, found)?;
-    let first = render(env, &opts.templates, "agreement.typ.j2", view::agreement_context(a, &sh.template, schemes, &contents, &all))
+    let base = view::agreement_context(a, &sh.template, schemes, &contents);
+    let all = definitions(env, sh, a, &base, None, &opts.templates, found)?;
+    lap("definitions rendered");
+    let first = render(env, &opts.templates, "agreement.typ.j2", view::with_definitions(&base, &all))
         .map_err(|d| found.push(d))
         .ok()?;
-    let body: String = terms::body_lines(&first).into_iter().map(|(_, l)| l).collect::<Vec<_>>().join("\n");
-    let used = definitions(env, sh, a, schemes, &contents, Some(&body), &opts.templates, found)?;
-    let source = render(env, &opts.templates, "agreement.typ.j2", view::agreement_context(a, &sh.template, schemes, &contents, &used))
+    lap("first render");
+    let body: String = terms::body_lines(&first, &["clauses/definitions.typ.j2"], false).into_iter().map(|(_, l)| l).collect::<Vec<_>>().join("\n");
+    let mut glossary_terms: Vec<&str> = sh.glossary.terms.iter().map(|t| t.term.as_str()).collect();
+    glossary_terms.extend(a.definitions.iter().map(|d| d.term.as_str()));
+    let in_use = terms::used_terms(glossary_terms, &body);
+    let used = definitions(env, sh, a, &base, Some(&in_use), &opts.templates, found)?;
+    // Only the definitions clause changes, so render it alone and put it in
+    // place of the first pass's.
+    let clause = render(env, &opts.templates, "clauses/definitions.typ.j2", view::with_definitions(&base, &used))
         .map_err(|d| found.push(d))
         .ok()?;
+    let source = splice_definitions(&first, &clause)?;
+    lap("definitions");
 
     found.extend(check_labels(&source, &opts.templates));
     found.extend(terms::check_definitions(src, &sh.glossary, &a.definitions, &body, opts.mode));
@@ -344,24 +356,32 @@ fn prepare_agreement(
         .filter(|(path, _, _)| !prose.iter().any(|p| path.starts_with(p)))
         .map(|(_, _, text)| text)
         .collect();
-    let known: String = names_in_yaml
+    let known: Vec<String> = names_in_yaml
         .into_iter()
-        .chain(loaded.schemes.iter().map(|s| s.source.text.as_str()))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let template_text: Vec<&str> = sh.template.headings.iter().flat_map(|h| std::iter::once(h.title.as_str()).chain(h.guidance.iter().map(String::as_str))).collect();
-    let known = format!(
-        "{known}\n{}\n{}",
-        sh.library.clauses.iter().chain(&sh.library.schedules).map(|c| c.title.as_str()).collect::<Vec<_>>().join("\n"),
-        template_text.join("\n")
+        .map(str::to_string)
+        .chain(schemes.iter().flat_map(|s| std::iter::once(s.title.clone()).chain(s.funds.iter().map(|f| f.name.clone()))))
+        .collect();
+    let template_text = sh.template.headings.iter().flat_map(|h| std::iter::once(h.title.as_str()).chain(h.guidance.iter().map(String::as_str)));
+    let known = terms::Phrases::of(
+        known
+            .iter()
+            .map(String::as_str)
+            .chain(sh.glossary.names.iter().map(String::as_str))
+            .chain(sh.library.clauses.iter().chain(&sh.library.schedules).map(|c| c.title.as_str()))
+            .chain(template_text),
     );
-    for u in terms::undefined_phrases(&terms::body_lines(&source), &defined, &known, &sh.glossary.names) {
+    lap("labels, known phrases");
+    // Scheme specifications define their own terms in their text, so their
+    // bodies are not linted here.
+    let lint_lines = terms::body_lines(&source, &["clauses/definitions.typ.j2", "scheme/body.typ.j2"], true);
+    for u in terms::undefined_phrases(&lint_lines, &defined, &known) {
         let (file, line) = match render::trace_line(&source, u.line) {
             Some((t, l)) => (opts.templates.join(t), l),
             None => (src.path.clone(), 0),
         };
         found.push(Diagnostic::error(Code::UndefinedTerm, &file, format!("“{}” looks like a defined term but is not defined", u.phrase)).at(line, 0).graded(opts.mode));
     }
+    lap("lint");
     for (i, p) in a.parties.iter().enumerate() {
         if p.signatories.is_empty() {
             found.push(
@@ -373,24 +393,30 @@ fn prepare_agreement(
     Some((source, contents))
 }
 
+/// Replaces the definitions clause (between its template markers) in a
+/// rendered agreement.
+fn splice_definitions(source: &str, clause: &str) -> Option<String> {
+    let begin = format!("{}clauses/definitions.typ.j2*/", render::BEGIN_MARK);
+    let end = format!("{}clauses/definitions.typ.j2*/", render::END_MARK);
+    let start = source.find(&begin)?;
+    let stop = source[start..].find(&end)? + start + end.len();
+    Some(format!("{}{}{}", &source[..start], clause, &source[stop..]))
+}
+
 /// The definitions for the definitions clause: every glossary term (when
 /// `body` is `None`), or only those the body uses, rendered and sorted.
-#[allow(clippy::too_many_arguments)]
 fn definitions(
     env: &minijinja::Environment<'static>,
     sh: &Shared,
     a: &Agreement,
-    schemes: &[&Scheme],
-    contents: &Contents,
-    body: Option<&str>,
+    cx: &Value,
+    in_use: Option<&std::collections::HashSet<&str>>,
     templates: &Path,
     found: &mut Vec<Diagnostic>,
 ) -> Option<Vec<view::DefinitionView>> {
-    let empty = Vec::new();
-    let cx = view::agreement_context(a, &sh.template, schemes, contents, &empty);
     let mut out = Vec::new();
     for t in &sh.glossary.terms {
-        if body.is_some_and(|b| !terms::term_pattern(&t.term).is_match(b)) {
+        if in_use.is_some_and(|u| !u.contains(t.term.as_str())) {
             continue;
         }
         let meaning = env.render_str(&t.meaning, cx.clone()).map_err(|e| {
@@ -402,7 +428,7 @@ fn definitions(
         out.push(view::DefinitionView { term: t.term.clone(), meaning: meaning.ok()? });
     }
     for d in &a.definitions {
-        if body.is_none_or(|b| terms::term_pattern(&d.term).is_match(b)) {
+        if in_use.is_none_or(|u| u.contains(d.term.as_str())) {
             out.push(view::DefinitionView { term: d.term.clone(), meaning: crate::escape::markup(&d.meaning) });
         }
     }

@@ -61,25 +61,52 @@ pub fn used<'a>(terms: impl IntoIterator<Item = &'a str>, text: &str) -> HashSet
     terms.into_iter().filter(|t| term_pattern(t).is_match(text)).collect()
 }
 
-/// The generated source without the definitions clause, and each line's
-/// number, for linting and usage.
-pub fn body_lines(source: &str) -> Vec<(usize, String)> {
-    let begin = format!("{}clauses/definitions.typ.j2*/", render::BEGIN_MARK);
-    let end = format!("{}clauses/definitions.typ.j2*/", render::END_MARK);
-    let mut inside = false;
+/// The lines of generated source outside the given templates' output
+/// (e.g. the definitions clause), with their line numbers. With `plain`,
+/// each line is reduced to the words a reader sees.
+pub fn body_lines(source: &str, skip: &[&str], plain_text: bool) -> Vec<(usize, String)> {
+    let begins: Vec<String> = skip.iter().map(|t| format!("{}{t}*/", render::BEGIN_MARK)).collect();
+    let ends: Vec<String> = skip.iter().map(|t| format!("{}{t}*/", render::END_MARK)).collect();
+    let mut depth = 0usize;
     let mut out = Vec::new();
     for (i, line) in source.lines().enumerate() {
-        if line.contains(&begin) {
-            inside = true;
+        let opened = line.contains("/*@s75-begin ") && begins.iter().any(|b| line.contains(b.as_str()));
+        if opened {
+            depth += 1;
         }
-        if !inside {
-            out.push((i + 1, plain(line)));
+        if depth == 0 {
+            out.push((i + 1, if plain_text { plain(line) } else { line.to_string() }));
         }
-        if line.contains(&end) {
-            inside = false;
+        if line.contains("/*@s75-end ") && ends.iter().any(|e| line.contains(e.as_str())) {
+            depth = depth.saturating_sub(1);
         }
     }
     out
+}
+
+/// The terms a text uses, found in one pass over it.
+pub fn used_terms<'a>(terms: impl IntoIterator<Item = &'a str>, text: &str) -> HashSet<&'a str> {
+    let mut by_form: std::collections::HashMap<String, &'a str> = std::collections::HashMap::new();
+    for t in terms {
+        for f in forms(t) {
+            by_form.entry(f).or_insert(t);
+        }
+    }
+    let mut alternatives: Vec<&String> = by_form.keys().collect();
+    alternatives.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    let pattern = alternatives.iter().map(|f| regex::escape(f)).collect::<Vec<_>>().join("|");
+    let re = Regex::new(&format!(r"(?:^|[^\p{{L}}\p{{N}}])({pattern})(?:$|[^\p{{L}}\p{{N}}])")).expect("escaped terms form a valid pattern");
+    let mut found = HashSet::new();
+    let mut at = 0;
+    while let Some(c) = re.captures_at(text, at) {
+        let m = c.get(1).expect("group 1 always takes part");
+        if let Some(t) = by_form.get(m.as_str()) {
+            found.insert(*t);
+        }
+        // Step past the term but not its trailing boundary character.
+        at = m.end();
+    }
+    found
 }
 
 /// A line of generated typst reduced to the words a reader sees.
@@ -122,21 +149,55 @@ pub struct Undefined {
     pub line: usize,
 }
 
+/// Words that may sit inside a name between capitalised words
+/// ("Department of Health and Social Care").
+const CONNECTORS: &[&str] = &["and", "of", "for", "the", "on", "in", "to", "&"];
+
+/// Every run of capitalised words (with connectors) in some text, and
+/// every contiguous part of each run, lower-cased: the phrases the text
+/// names. Built once, looked up in constant time.
+pub struct Phrases(HashSet<String>);
+
+impl Phrases {
+    pub fn of<'a>(texts: impl IntoIterator<Item = &'a str>) -> Phrases {
+        let mut set = HashSet::new();
+        for text in texts {
+            let mut run: Vec<String> = Vec::new();
+            for raw in text.split(|c: char| c.is_whitespace() || ",.;:()[]{}\"“”/".contains(c)) {
+                let w = raw.strip_suffix("'s").or_else(|| raw.strip_suffix("’s")).unwrap_or(raw);
+                let cap = w.chars().next().is_some_and(char::is_uppercase);
+                let connector = !run.is_empty() && CONNECTORS.contains(&w.to_lowercase().as_str());
+                if cap || connector {
+                    run.push(w.to_lowercase());
+                } else {
+                    add_runs(&mut set, &run);
+                    run.clear();
+                }
+            }
+            add_runs(&mut set, &run);
+        }
+        Phrases(set)
+    }
+
+    fn contains(&self, piece: &str) -> bool {
+        self.0.contains(&piece.to_lowercase())
+    }
+}
+
+fn add_runs(set: &mut HashSet<String>, run: &[String]) {
+    let n = run.len().min(16);
+    for i in 0..n {
+        for j in i + 1..=n {
+            set.insert(run[i..j].join(" "));
+        }
+    }
+}
+
 /// Capitalised phrases of two or more words that are neither defined
 /// terms, nor part of a name given in the YAML, nor a known proper name.
-pub fn undefined_phrases(lines: &[(usize, String)], defined: &[String], known_text: &str, names: &[String]) -> Vec<Undefined> {
-    // Names from the YAML may be printed in capitals (party names on the
-    // parties page), so they are compared without case.
-    let known = normalise(known_text).to_lowercase();
-    let names: Vec<String> = names.iter().map(|n| normalise(n).to_lowercase()).collect();
+pub fn undefined_phrases(lines: &[(usize, String)], defined: &[String], known: &Phrases) -> Vec<Undefined> {
     let defined_set: Vec<Regex> = defined.iter().map(|d| Regex::new(&format!("^(?:{})$", alternation(d))).unwrap()).collect();
-    let allowed = |piece: &str| {
-        defined_set.iter().any(|re| re.is_match(piece))
-            || {
-                let p = piece.to_lowercase();
-                contains_phrase(&known, &p) || names.iter().any(|n| contains_phrase(n, &p))
-            }
-    };
+    let allowed = |piece: &str| defined_set.iter().any(|re| re.is_match(piece)) || known.contains(piece);
     let word = Regex::new(r"\p{Lu}[\p{L}\p{N}'’\-]*|[^\s]+").unwrap();
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -160,7 +221,9 @@ pub fn undefined_phrases(lines: &[(usize, String)], defined: &[String], known_te
             let w = m.as_str();
             let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w).trim_end_matches(['’', '\'']);
             let cap = w.chars().next().is_some_and(char::is_uppercase) && w.chars().skip(1).all(|c| c.is_alphanumeric() || "'’-".contains(c));
-            if cap && !w.chars().all(|c| c.is_uppercase() && w.len() <= 1) {
+            // Anything else, connectors included, ends the run; names with
+            // connectors are known piecewise on either side.
+            if cap && w.chars().count() > 1 {
                 run.push(w);
             } else {
                 flush(&mut run, &mut out, &mut seen);
@@ -180,28 +243,6 @@ fn decomposes(run: &[&str], allowed: &impl Fn(&str) -> bool) -> bool {
         ok[i] = (i + 1..=n).any(|j| ok[j] && allowed(&run[i..j].join(" ")));
     }
     ok[0]
-}
-
-fn normalise(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn contains_phrase(hay: &str, piece: &str) -> bool {
-    let mut from = 0;
-    while let Some(i) = hay[from..].find(piece) {
-        let start = from + i;
-        let end = start + piece.len();
-        let before = hay[..start].chars().next_back();
-        let after = hay[end..].chars().next();
-        if before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric()) {
-            return true;
-        }
-        from = start + piece.len().max(1);
-        if from >= hay.len() {
-            break;
-        }
-    }
-    false
 }
 
 /// Duplicates within the glossary and the agreement's own definitions, and
@@ -244,7 +285,8 @@ mod tests {
             (1, "The Host Partner reports to the Shared Care Record board.".to_string()),
             (2, "The National Health Service Act 2006 applies to Leicestershire County Council.".to_string()),
         ];
-        let found = undefined_phrases(&lines, &["Host Partner".into()], "name: Leicestershire County Council", &["National Health Service Act 2006".into()]);
+        let known = Phrases::of(["name: Leicestershire County Council", "National Health Service Act 2006"]);
+        let found = undefined_phrases(&lines, &["Host Partner".into()], &known);
         assert_eq!(found, vec![Undefined { phrase: "Shared Care Record".into(), line: 1 }]);
     }
 }

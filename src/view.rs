@@ -136,8 +136,14 @@ pub struct DefinitionView {
     pub meaning: String,
 }
 
-/// The values an agreement's templates see.
-pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme], contents: &Contents, definitions: &[DefinitionView]) -> Value {
+/// The agreement's context with its definitions added.
+pub fn with_definitions(base: &Value, definitions: &[DefinitionView]) -> Value {
+    minijinja::context! { definitions => definitions, ..base.clone() }
+}
+
+/// The values an agreement's templates see (without definitions; see
+/// [`with_definitions`]).
+pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme], contents: &Contents) -> Value {
     let parties = parties(a);
     let by_id: BTreeMap<&str, &PartyView> = parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
     let table = ContributionTable::compute(a);
@@ -156,10 +162,6 @@ pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme],
             }
         })
         .collect();
-    let definitions: Vec<Value> = definitions
-        .iter()
-        .map(|d| minijinja::context! { term => d.term.clone(), meaning => Value::from_safe_string(d.meaning.clone()) })
-        .collect();
     minijinja::context! {
         a => Value::from_serialize(a),
         parties => Value::from_serialize(&parties),
@@ -173,7 +175,6 @@ pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme],
         clauses => clauses,
         schedules => Value::from_serialize(&contents.schedules),
         removed => Value::from_serialize(&contents.removed),
-        definitions => definitions,
     }
 }
 
