@@ -308,8 +308,6 @@ fn prepare_agreement(
     found: &mut Vec<Diagnostic>,
 ) -> Option<(String, Contents)> {
     let src = &loaded.source;
-    let t = Instant::now();
-    let lap = |what: &str| if std::env::var_os("S75_PROFILE").is_some() { eprintln!("{what}: {:?}", t.elapsed()) };
     let (contents, change_diags) = library::contents(&sh.library, a, schemes, src);
     let change_errors = change_diags.iter().any(Diagnostic::is_error);
     found.extend(change_diags);
@@ -320,11 +318,9 @@ fn prepare_agreement(
     // pass 2 with only those, in alphabetical order.
     let base = view::agreement_context(a, &sh.template, schemes, &contents);
     let all = definitions(env, sh, a, &base, None, &opts.templates, found)?;
-    lap("definitions rendered");
-    let first = render(env, &opts.templates, "agreement.typ.j2", view::with_definitions(&base, &all))
+    let first = render(env, &opts.templates, "agreement.typ.j2", base.with(&all))
         .map_err(|d| found.push(d))
         .ok()?;
-    lap("first render");
     let body: String = terms::body_lines(&first, &["clauses/definitions.typ.j2"], false).into_iter().map(|(_, l)| l).collect::<Vec<_>>().join("\n");
     let mut glossary_terms: Vec<&str> = sh.glossary.terms.iter().map(|t| t.term.as_str()).collect();
     glossary_terms.extend(a.definitions.iter().map(|d| d.term.as_str()));
@@ -332,11 +328,10 @@ fn prepare_agreement(
     let used = definitions(env, sh, a, &base, Some(&in_use), &opts.templates, found)?;
     // Only the definitions clause changes, so render it alone and put it in
     // place of the first pass's.
-    let clause = render(env, &opts.templates, "clauses/definitions.typ.j2", view::with_definitions(&base, &used))
+    let clause = render(env, &opts.templates, "clauses/definitions.typ.j2", base.with(&used))
         .map_err(|d| found.push(d))
         .ok()?;
     let source = splice_definitions(&first, &clause)?;
-    lap("definitions");
 
     found.extend(check_labels(&source, &opts.templates));
     found.extend(terms::check_definitions(src, &sh.glossary, &a.definitions, &body, opts.mode));
@@ -370,7 +365,6 @@ fn prepare_agreement(
             .chain(sh.library.clauses.iter().chain(&sh.library.schedules).map(|c| c.title.as_str()))
             .chain(template_text),
     );
-    lap("labels, known phrases");
     // Scheme specifications define their own terms in their text, so their
     // bodies are not linted here.
     let lint_lines = terms::body_lines(&source, &["clauses/definitions.typ.j2", "scheme/body.typ.j2"], true);
@@ -381,7 +375,6 @@ fn prepare_agreement(
         };
         found.push(Diagnostic::error(Code::UndefinedTerm, &file, format!("“{}” looks like a defined term but is not defined", u.phrase)).at(line, 0).graded(opts.mode));
     }
-    lap("lint");
     for (i, p) in a.parties.iter().enumerate() {
         if p.signatories.is_empty() {
             found.push(
@@ -409,11 +402,12 @@ fn definitions(
     env: &minijinja::Environment<'static>,
     sh: &Shared,
     a: &Agreement,
-    cx: &Value,
+    cx: &view::AgreementCx,
     in_use: Option<&std::collections::HashSet<&str>>,
     templates: &Path,
     found: &mut Vec<Diagnostic>,
 ) -> Option<Vec<view::DefinitionView>> {
+    let cx = cx.with(&[]);
     let mut out = Vec::new();
     for t in &sh.glossary.terms {
         if in_use.is_some_and(|u| !u.contains(t.term.as_str())) {

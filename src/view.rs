@@ -136,14 +136,33 @@ pub struct DefinitionView {
     pub meaning: String,
 }
 
-/// The agreement's context with its definitions added.
-pub fn with_definitions(base: &Value, definitions: &[DefinitionView]) -> Value {
-    minijinja::context! { definitions => definitions, ..base.clone() }
+/// The values an agreement's templates see, built once; [`AgreementCx::with`]
+/// adds the definitions.
+pub struct AgreementCx {
+    values: Vec<(&'static str, Value)>,
 }
 
-/// The values an agreement's templates see (without definitions; see
-/// [`with_definitions`]).
-pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme], contents: &Contents) -> Value {
+impl AgreementCx {
+    /// The full context. Built in one `context!` so that values marked
+    /// safe (already-escaped typst) stay marked.
+    pub fn with(&self, definitions: &[DefinitionView]) -> Value {
+        let definitions: Vec<Value> = definitions
+            .iter()
+            .map(|d| minijinja::context! { term => d.term.clone(), meaning => Value::from_safe_string(d.meaning.clone()) })
+            .collect();
+        let get = |k: &str| self.values.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+        minijinja::context! {
+            a => get("a"), parties => get("parties"), party => get("party"), table => get("table"),
+            year_made => get("year_made"), host => get("host"), template => get("template"),
+            schemes => get("schemes"), uses => get("uses"), clauses => get("clauses"),
+            schedules => get("schedules"), removed => get("removed"), definitions => definitions,
+        }
+    }
+}
+
+/// The values an agreement's templates see (add definitions with
+/// [`AgreementCx::with`]).
+pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme], contents: &Contents) -> AgreementCx {
     let parties = parties(a);
     let by_id: BTreeMap<&str, &PartyView> = parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
     let table = ContributionTable::compute(a);
@@ -162,19 +181,21 @@ pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme],
             }
         })
         .collect();
-    minijinja::context! {
-        a => Value::from_serialize(a),
-        parties => Value::from_serialize(&parties),
-        party => Value::from_serialize(&by_id),
-        table => Value::from_serialize(&table),
-        year_made => year_made,
-        host => Value::from_serialize(by_id.get(a.pooled_fund.host.as_str())),
-        template => Value::from_serialize(headings(t, None)),
-        schemes => Value::from_serialize(&schemes),
-        uses => Value::from_serialize(uses),
-        clauses => clauses,
-        schedules => Value::from_serialize(&contents.schedules),
-        removed => Value::from_serialize(&contents.removed),
+    AgreementCx {
+        values: vec![
+            ("a", Value::from_serialize(a)),
+            ("parties", Value::from_serialize(&parties)),
+            ("party", Value::from_serialize(&by_id)),
+            ("table", Value::from_serialize(&table)),
+            ("year_made", Value::from(year_made)),
+            ("host", Value::from_serialize(by_id.get(a.pooled_fund.host.as_str()))),
+            ("template", Value::from_serialize(headings(t, None))),
+            ("schemes", Value::from_serialize(&schemes)),
+            ("uses", Value::from_serialize(uses)),
+            ("clauses", Value::from(clauses)),
+            ("schedules", Value::from_serialize(&contents.schedules)),
+            ("removed", Value::from_serialize(&contents.removed)),
+        ],
     }
 }
 
