@@ -247,11 +247,44 @@ pub fn run(opts: &Options) -> Report {
                 }
             }
         }
+        // Reports filed under the agreement.
+        let scheme_refs: Vec<&Scheme> = ok_schemes.iter().map(|(_, _, s)| *s).collect();
+        let reports: Vec<crate::reports::LoadedReport> = crate::reports::report_files(&file)
+            .iter()
+            .filter_map(|f| crate::reports::load(f, &env, a, &loaded.id, &scheme_refs, opts.mode, &mut report.diagnostics))
+            .collect();
+        report.checked += reports.len();
         if opts.check_only {
             continue;
         }
         let load_check = started.elapsed();
         let hash = input_hash(&loaded);
+        for r in reports.iter().filter(|r| !r.errors) {
+            let draft = opts.mode == Mode::Draft && r.warnings;
+            let (template, cx, id, meeting) = match &r.doc {
+                Some(crate::reports::Doc::Report(rep)) => ("report.typ.j2", crate::reports::report_context(a, rep, &r.texts), rep.id.clone(), rep.meeting.date),
+                Some(crate::reports::Doc::Quarterly(q, lines)) => ("quarterly.typ.j2", crate::reports::quarterly_context(a, &scheme_refs, q, lines), q.id.clone(), q.meeting.date),
+                None => continue,
+            };
+            // A report is dated by its meeting (unless SOURCE_DATE_EPOCH says otherwise).
+            let date = if std::env::var_os("SOURCE_DATE_EPOCH").is_some() { document_date(a) } else { meeting };
+            let doc = Doc {
+                source: Source::Template(template, cx),
+                dir: out_dir.join("reports"),
+                stem: &id,
+                date,
+                ident: format!("s75/{}/reports/{id}", loaded.id),
+                draft,
+                footer: draft_footer(a, &hash),
+            };
+            match doc.build(&env, opts) {
+                Ok(mut b) => {
+                    b.timings.load_check = load_check;
+                    report.built.push(b);
+                }
+                Err(d) => report.diagnostics.extend(d),
+            }
+        }
 
         // Standalone scheme specifications.
         for (i, l, s) in &ok_schemes {

@@ -100,6 +100,18 @@ codes! {
     DuplicateTerm = "E604", "keep one definition of each term";
     /// Execution details missing for a final document.
     ExecutionDetails = "E605", "give each party its `signatories` (the posts that sign)";
+    /// A report that names an agreement that does not exist.
+    ReportAgreement = "E700", "name the agreement by its folder under agreements/, or leave `agreement` out";
+    /// A figure typed into a report that contradicts the agreement.
+    FigureContradicts = "E701", "quote the agreement's figure with an expression such as {{ streams['Disabled Facilities Grant'].total|money }}";
+    /// A `{{ ... }}` expression in report text that cannot be evaluated.
+    ReportExpression = "E702", "see README.md for the names report text can use";
+    /// Actuals for a scheme the agreement does not have.
+    UnknownScheme = "E703", "use the id of one of the agreement's schemes";
+    /// A quarter outside the agreement's term, or not 1 to 4.
+    QuarterOutsideTerm = "E704", "give a financial year within the agreement's term and a quarter from 1 to 4";
+    /// An actuals file that cannot be used.
+    ActualsFile = "E705", "give a CSV file name in the report's own folder, with the columns scheme,budget,spent_to_date,forecast_outturn";
     /// A template failed to render.
     Template = "E300", "this is a fault in a template under templates/, not in your YAML";
     /// Typst could not lay out the generated source.

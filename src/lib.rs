@@ -17,6 +17,8 @@ pub mod load;
 pub mod markup;
 pub mod model;
 pub mod render;
+pub mod report;
+pub mod reports;
 pub mod terms;
 pub mod scaffold;
 pub mod typeset;

@@ -73,6 +73,9 @@ pub fn environment(templates: &Path) -> Environment<'static> {
     });
     env.add_filter("typst_str", |s: String| Value::from_safe_string(escape::string_literal(&s)));
     env.add_filter("label", label);
+    // A number for typst code (e.g. a chart's data): checked to be an exact
+    // decimal, then written as is.
+    env.add_filter("num", |v: Value| decimal(&v.to_string()).map(|d| Value::from_safe_string(d.normalize().to_string())));
     env.add_filter("ordinal_letter", |i: usize| {
         // 0 -> A, 1 -> B ... for recitals.
         char::from_u32('A' as u32 + (i as u32 % 26)).map(String::from).unwrap_or_default()

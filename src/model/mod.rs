@@ -3,6 +3,7 @@
 pub mod agreement;
 pub mod money;
 pub mod party;
+pub mod report;
 pub mod time;
 
 pub use agreement::Agreement;

@@ -120,3 +120,15 @@ impl Project {
         self.s75(args)
     }
 }
+
+pub fn example_report(agreement: &str, file: &str) -> String {
+    std::fs::read_to_string(repo().join(format!("agreements/{agreement}/reports/{file}"))).unwrap()
+}
+
+impl Project {
+    pub fn write_report(&self, file: &str, text: &str) {
+        let p = self.root().join(format!("agreements/bcf/reports/{file}"));
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
