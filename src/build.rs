@@ -138,10 +138,13 @@ pub fn load_agreement(path: &Path, template: Option<&SchemeTemplate>, mode: Mode
         found.extend(check::placeholders(src, mode));
         found
     })?;
-    let mut schemes = Vec::new();
-    for file in scheme_files(path) {
+    // Schemes are independent of each other: load and check them on every
+    // core, then put them (and their diagnostics) back in file order.
+    let files = scheme_files(path);
+    let load_one = |file: &PathBuf| {
+        let mut found = Vec::new();
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let loaded = load_file::<Scheme>(&file, diags, |src, s, _| {
+        let loaded = load_file::<Scheme>(file, &mut found, |src, s, _| {
             let mut found = check::placeholders(src, mode);
             if let (Some(a), Some(t)) = (&agreement, template) {
                 let cx = SchemeContext { agreement: a, template: t, file_stem: &stem, mode };
@@ -149,9 +152,18 @@ pub fn load_agreement(path: &Path, template: Option<&SchemeTemplate>, mode: Mode
             }
             found
         });
-        if let Some((source, scheme, errors, warnings)) = loaded {
-            schemes.push(LoadedScheme { source, scheme, errors, warnings });
-        }
+        (loaded.map(|(source, scheme, errors, warnings)| LoadedScheme { source, scheme, errors, warnings }), found)
+    };
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(files.len().max(1));
+    let chunk = files.len().div_ceil(threads).max(1);
+    let results: Vec<(Option<LoadedScheme>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(load_one).collect::<Vec<_>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a scheme-loading thread panicked")).collect()
+    });
+    let mut schemes = Vec::new();
+    for (loaded, found) in results {
+        diags.extend(found);
+        schemes.extend(loaded);
     }
     Some(Loaded { source, agreement, errors, warnings, schemes, id: agreement_id(path) })
 }
@@ -349,7 +361,7 @@ fn prepare_agreement(
     }
     // Pass 1 with every definition, to see which terms the text uses;
     // pass 2 with only those, in alphabetical order.
-    let base = view::agreement_context(a, &sh.template, schemes, &contents);
+    let base = view::agreement_context(a, &sh.template, schemes, &contents, !opts.check_only);
     let all = definitions(env, sh, a, &base, None, &opts.templates, found)?;
     let first = render(env, &opts.templates, "agreement.typ.j2", base.with(&all))
         .map_err(|d| found.push(d))

@@ -226,6 +226,8 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
 /// source line with the value underlined, the YAML path and the hint.
 pub fn emit_human(out: &mut dyn WriteColor, diags: &[Diagnostic]) -> std::io::Result<()> {
     let mut files = SimpleFiles::new();
+    // Each file is read and added once, however many problems it has.
+    let mut ids: std::collections::HashMap<PathBuf, Option<usize>> = std::collections::HashMap::new();
     let config = term::Config::default();
     for d in diags {
         let severity = match d.severity {
@@ -236,11 +238,16 @@ pub fn emit_human(out: &mut dyn WriteColor, diags: &[Diagnostic]) -> std::io::Re
             .with_code(d.code.as_str())
             .with_message(&d.message);
         let mut notes = Vec::new();
-        let source = if d.line > 0 { std::fs::read_to_string(&d.file).ok() } else { None };
-        match source {
-            Some(src) => {
+        let id = if d.line > 0 {
+            *ids.entry(d.file.clone())
+                .or_insert_with(|| std::fs::read_to_string(&d.file).ok().map(|src| files.add(d.file.display().to_string(), src)))
+        } else {
+            None
+        };
+        match id {
+            Some(id) => {
+                let src = files.get(id).map(|f| f.source().clone()).unwrap_or_default();
                 let range = span_at(&src, d.line, d.column);
-                let id = files.add(d.file.display().to_string(), src);
                 let label = Label::primary(id, range);
                 let label = match &d.yaml_path {
                     Some(p) => label.with_message(format!("at {p}")),

@@ -117,6 +117,14 @@ pub fn scheme<'a>(a: &'a Agreement, t: &'a SchemeTemplate, s: &'a Scheme, index:
     }
 }
 
+#[derive(Serialize)]
+struct SchemeSummary<'a> {
+    id: &'a str,
+    title: &'a str,
+    letter: &'a str,
+    risk_share: &'a Option<crate::model::scheme::RiskShare>,
+}
+
 /// A, B, ... Z, AA, AB ...
 pub fn letter(i: usize) -> String {
     let mut n = i + 1;
@@ -156,19 +164,30 @@ impl AgreementCx {
             year_made => get("year_made"), host => get("host"), template => get("template"),
             schemes => get("schemes"), uses => get("uses"), clauses => get("clauses"),
             schedules => get("schedules"), removed => get("removed"), definitions => definitions,
+            scheme_bodies => get("scheme_bodies"),
         }
     }
 }
 
 /// The values an agreement's templates see (add definitions with
 /// [`AgreementCx::with`]).
-pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme], contents: &Contents) -> AgreementCx {
+///
+/// With `scheme_bodies` false the Part 3 specifications are left out: a
+/// check has already checked each scheme on its own, and their text is
+/// not linted, so `s75 check` need not render it.
+pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme], contents: &Contents, scheme_bodies: bool) -> AgreementCx {
     let parties = parties(a);
     let by_id: BTreeMap<&str, &PartyView> = parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
     let table = ContributionTable::compute(a);
     let year_made = a.date_made.unwrap_or(a.term.commencement).year();
     let uses = Uses::of(a, schemes);
     let schemes: Vec<SchemeView> = schemes.iter().enumerate().map(|(i, s)| scheme(a, t, s, i)).collect();
+    let schemes_value = if scheme_bodies {
+        Value::from_serialize(&schemes)
+    } else {
+        // Titles and risk shares only: what Schedule 3 and the headings use.
+        Value::from_serialize(schemes.iter().map(|s| SchemeSummary { id: &s.scheme.id, title: &s.scheme.title, letter: &s.letter, risk_share: &s.scheme.risk_share }).collect::<Vec<_>>())
+    };
     let clauses: Vec<Value> = contents
         .clauses
         .iter()
@@ -190,11 +209,12 @@ pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme],
             ("year_made", Value::from(year_made)),
             ("host", Value::from_serialize(by_id.get(a.pooled_fund.host.as_str()))),
             ("template", Value::from_serialize(headings(t, None))),
-            ("schemes", Value::from_serialize(&schemes)),
+            ("schemes", schemes_value),
             ("uses", Value::from_serialize(uses)),
             ("clauses", Value::from(clauses)),
             ("schedules", Value::from_serialize(&contents.schedules)),
             ("removed", Value::from_serialize(&contents.removed)),
+            ("scheme_bodies", Value::from(scheme_bodies)),
         ],
     }
 }
