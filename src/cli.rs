@@ -40,6 +40,12 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Write JSON Schemas for agreement, scheme and report YAML, for editors.
+    Schema {
+        /// Folder to write <kind>.schema.json into.
+        #[arg(long, value_name = "DIR", default_value = "schemas")]
+        out: PathBuf,
+    },
     /// Start a new document from a skeleton.
     New {
         #[command(subcommand)]
@@ -73,6 +79,9 @@ struct Common {
     /// disagree are errors, not warnings, and nothing carries a DRAFT mark.
     #[arg(long = "final")]
     final_mode: bool,
+    /// How to write problems: human (stderr), json or github (stdout).
+    #[arg(long, value_enum, default_value_t = diag::Format::Human)]
+    format: diag::Format,
 }
 
 /// Exit statuses, as documented in the README.
@@ -90,13 +99,28 @@ pub fn main() -> ExitCode {
         Command::Build { common, out, emit_typst, timings } => (common, out, emit_typst, timings, false),
         Command::Check { common } => (common, PathBuf::from("out"), false, false, true),
         Command::New { what: New::Scheme { agreement, id, templates } } => return new_scheme(agreement, &id, &templates),
+        Command::Schema { out } => {
+            return match crate::schema::write(&out) {
+                Ok(files) => {
+                    for f in files {
+                        eprintln!("wrote {}", f.display());
+                    }
+                    ExitCode::from(EXIT_OK)
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write schemas to {}: {e}", out.display());
+                    ExitCode::from(EXIT_USAGE_IO)
+                }
+            };
+        }
     };
     let paths = if common.paths.is_empty() { vec![PathBuf::from("agreements")] } else { common.paths };
     let mode = if common.final_mode { Mode::Final } else { Mode::Draft };
+    let format = common.format;
     let opts = Options { paths, templates: common.templates, out, emit_typst, check_only, mode };
     let report = build::run(&opts);
 
-    let _ = diag::emit_human(&mut stderr(), &report.diagnostics);
+    diag::emit(format, &report.diagnostics);
     for n in &report.notes {
         eprintln!("note: {n}");
     }

@@ -355,3 +355,80 @@ impl Diagnostic {
         self
     }
 }
+
+/// How diagnostics are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// For people: source snippets, underlines and hints (on stderr).
+    #[default]
+    Human,
+    /// One JSON object per line on stdout: code, severity, file, line,
+    /// column, yaml_path, message, hint.
+    Json,
+    /// GitHub Actions workflow commands on stdout, so problems appear as
+    /// annotations on the pull request.
+    Github,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One diagnostic as a JSON object.
+pub fn to_json(d: &Diagnostic) -> String {
+    serde_json::json!({
+        "code": d.code.as_str(),
+        "severity": d.severity.as_str(),
+        "file": d.file.display().to_string(),
+        "line": d.line,
+        "column": d.column,
+        "yaml_path": d.yaml_path,
+        "message": d.message,
+        "hint": d.hint,
+    })
+    .to_string()
+}
+
+/// One diagnostic as a GitHub Actions workflow command.
+pub fn to_github(d: &Diagnostic) -> String {
+    // Workflow commands need %, CR and LF escaped in the message, and also
+    // `,` and `:` in properties.
+    let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut props = vec![format!("file={}", prop(&d.file.display().to_string()))];
+    if d.line > 0 {
+        props.push(format!("line={}", d.line));
+    }
+    if d.column > 0 {
+        props.push(format!("col={}", d.column));
+    }
+    props.push(format!("title={}", prop(&format!("{} {}", d.code, d.yaml_path.as_deref().unwrap_or("")).trim().to_string())));
+    format!("::{} {}::{}", d.severity.as_str(), props.join(","), data(&format!("{} (hint: {})", d.message, d.hint)))
+}
+
+/// Writes diagnostics in the chosen format.
+pub fn emit(format: Format, diags: &[Diagnostic]) {
+    use std::io::Write;
+    match format {
+        Format::Human => {
+            let color = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                codespan_reporting::term::termcolor::ColorChoice::Auto
+            } else {
+                codespan_reporting::term::termcolor::ColorChoice::Never
+            };
+            let _ = emit_human(&mut codespan_reporting::term::termcolor::StandardStream::stderr(color), diags);
+        }
+        Format::Json | Format::Github => {
+            let mut out = std::io::stdout().lock();
+            for d in diags {
+                let line = if format == Format::Json { to_json(d) } else { to_github(d) };
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+}

@@ -21,6 +21,7 @@ pub mod report;
 pub mod reports;
 pub mod terms;
 pub mod scaffold;
+pub mod schema;
 pub mod typeset;
 pub mod view;
 pub mod yamlpos;

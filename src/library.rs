@@ -10,14 +10,14 @@ use crate::model::scheme::{Arrangement, FundType};
 use crate::model::{Agreement, Scheme};
 
 /// `templates/clauses/library.yaml`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Library {
     pub clauses: Vec<Entry>,
     pub schedules: Vec<Entry>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub id: String,
@@ -27,7 +27,7 @@ pub struct Entry {
     pub when: Option<When>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum When {
     LeadCommissioning,

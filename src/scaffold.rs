@@ -25,6 +25,8 @@ fn field_example(field: &str) -> &'static str {
 /// The skeleton's text.
 pub fn skeleton(t: &SchemeTemplate, agreement_title: &str, id: &str) -> String {
     let mut y = String::new();
+    // Editors with the YAML language server complete and check the file.
+    let _ = writeln!(y, "# yaml-language-server: $schema=../../../schemas/scheme.schema.json");
     let _ = writeln!(y, "# Scheme specification `{id}` for the {agreement_title}.");
     let _ = writeln!(y, "# Complete every heading of the Schedule 1 Part 2 template and replace each [INSERT].");
     let _ = writeln!(y, "# `s75 check` lists what is still to do; `s75 check --final` fails until it is done.");

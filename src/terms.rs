@@ -12,7 +12,7 @@ use crate::load::SourceFile;
 use crate::render;
 
 /// `templates/terms.yaml`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Glossary {
     pub terms: Vec<Term>,
@@ -22,7 +22,7 @@ pub struct Glossary {
     pub names: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Term {
     pub term: String,

@@ -8,13 +8,13 @@ use super::money::Money;
 use super::party::{Officer, Party};
 use super::time::{Date, FinancialYear};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Agreement,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Agreement {
     pub kind: Kind,
@@ -63,7 +63,7 @@ pub struct Agreement {
     pub scope: Option<Scope>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
     /// The people the pooled arrangements are for.
@@ -76,7 +76,7 @@ pub struct Scope {
     pub options: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Definition {
     pub term: String,
@@ -84,7 +84,7 @@ pub struct Definition {
     pub meaning: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provisions {
     /// Notice any Partner must give to end the whole agreement.
@@ -94,7 +94,7 @@ pub struct Provisions {
     pub dispute_resolution: DisputeResolution,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DisputeResolution {
     /// Days within which the Authorised Officers meet after a dispute notice.
@@ -107,7 +107,7 @@ pub struct DisputeResolution {
     pub escalation: Vec<EscalationOfficer>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationOfficer {
     /// Party id.
@@ -117,7 +117,7 @@ pub struct EscalationOfficer {
 }
 
 /// A negotiated change to the standard clause library, by clause id.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     /// Replace the text of this clause.
@@ -145,7 +145,7 @@ pub struct Change {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     /// Optional id, so that contributions can be given for the group as a
@@ -158,7 +158,7 @@ pub struct Group {
     pub members: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Term {
     pub commencement: Date,
@@ -169,7 +169,7 @@ pub struct Term {
     pub extendable_to: Option<Date>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Superseded {
     /// Defined-term name, e.g. "BCF 2017-19 Agreement".
@@ -178,7 +178,7 @@ pub struct Superseded {
     pub end: Date,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PooledFund {
     pub name: String,
@@ -187,13 +187,13 @@ pub struct PooledFund {
     pub manager: Officer,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NamedBody {
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnershipBoard {
     /// What the board is known as locally, e.g. "Integration Finance and Performance Group".
@@ -201,7 +201,7 @@ pub struct PartnershipBoard {
     pub members: Vec<BoardMember>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BoardMember {
     /// Post, e.g. "Chief Finance Officer".
@@ -217,7 +217,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contributions {
     pub financial_year: FinancialYear,
@@ -228,7 +228,7 @@ pub struct Contributions {
     pub stated_totals: Option<StatedTotals>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stream {
     pub name: String,
@@ -238,7 +238,7 @@ pub struct Stream {
     pub stated_total: Option<Money>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatedTotals {
     #[serde(default)]

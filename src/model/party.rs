@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The kind of public body a party is. Section 75 arrangements are made
 /// between local authorities and NHS bodies; nothing here assumes a CCG,
 /// since agreements made after July 2022 name Integrated Care Boards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PartyType {
     CountyCouncil,
@@ -68,7 +68,7 @@ impl PartyType {
 }
 
 /// A named officer, e.g. an authorised officer or a pooled fund manager.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Officer {
     #[serde(default)]
@@ -81,7 +81,7 @@ pub struct Officer {
 }
 
 /// Where notices to a party are sent.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeDetails {
     /// The post holder notices are addressed to, e.g. "The Chief Executive".
@@ -95,7 +95,7 @@ pub struct NoticeDetails {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Party {
     /// Short identifier used to refer to this party elsewhere in the YAML.

@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 use super::money::{Money, Percent};
 use super::time::{Date, FinancialYear};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReportKind {
     Report,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MeetingKind {
     /// A board or committee (e.g. the Health and Wellbeing Board).
@@ -21,7 +21,7 @@ pub enum MeetingKind {
     Cabinet,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meeting {
     /// e.g. "Health and Wellbeing Board", "Cabinet".
@@ -34,7 +34,7 @@ pub struct Meeting {
 /// A committee report in the house style of council reports. Text fields
 /// may quote the agreement's figures with `{{ ... }}` expressions; any £
 /// figure typed in the text must agree with the agreement.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
     pub kind: ReportKind,
@@ -73,7 +73,7 @@ pub struct Report {
     pub appendices: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recommendation {
     pub text: String,
@@ -81,14 +81,14 @@ pub struct Recommendation {
     pub items: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtherSection {
     pub heading: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Officer {
     pub name: String,
@@ -99,14 +99,14 @@ pub struct Officer {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum QuarterlyKind {
     Quarterly,
 }
 
 /// The pooled fund manager's quarterly report of income and expenditure.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quarterly {
     pub kind: QuarterlyKind,
@@ -127,7 +127,7 @@ pub struct Quarterly {
     pub lines_file: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RagThresholds {
     /// Overspend forecast at or above this share of budget is amber.
@@ -136,7 +136,7 @@ pub struct RagThresholds {
     pub red: Percent,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActualsLine {
     /// Scheme id.
