@@ -17,19 +17,30 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let agreement = dir.path().join("agreements/bench");
     std::fs::create_dir_all(agreement.join("schemes")).unwrap();
-    std::fs::copy(example.join("agreement.yaml"), agreement.join("agreement.yaml")).unwrap();
+    std::fs::copy(
+        example.join("agreement.yaml"),
+        agreement.join("agreement.yaml"),
+    )
+    .unwrap();
     let n = 1000;
     for i in 0..n {
         let id = format!("scheme-{i:04}");
-        std::fs::write(agreement.join(format!("schemes/{id}.yaml")), hart.replace("id: hart", &format!("id: {id}"))).unwrap();
+        std::fs::write(
+            agreement.join(format!("schemes/{id}.yaml")),
+            hart.replace("id: hart", &format!("id: {id}")),
+        )
+        .unwrap();
     }
-    let opts = Options {
-        paths: vec![dir.path().join("agreements")],
-        templates: repo.join("templates"),
-        out: dir.path().join("out"),
-        emit_typst: false,
-        check_only: true,
-        mode: Mode::Draft,
+    let opts = {
+        let mut o = Options::new(
+            vec![dir.path().join("agreements")],
+            repo.join("templates"),
+            dir.path().join("out"),
+        );
+        o.emit_typst = false;
+        o.check_only = true;
+        o.mode = Mode::Draft;
+        o
     };
     let mut times = Vec::new();
     for _ in 0..5 {

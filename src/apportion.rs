@@ -19,7 +19,11 @@ pub fn round_to_total(values: &[Decimal], unit: Decimal) -> (Vec<Decimal>, Decim
     let mut short = target - shown.iter().copied().sum::<Decimal>();
     let mut order: Vec<usize> = (0..values.len()).collect();
     // Largest remainder first; when units must be taken away, smallest first.
-    order.sort_by(|&a, &b| (scaled[b] - shown[b]).cmp(&(scaled[a] - shown[a])).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (scaled[b] - shown[b])
+            .cmp(&(scaled[a] - shown[a]))
+            .then(a.cmp(&b))
+    });
     let mut i = 0;
     while short > Decimal::ZERO && !order.is_empty() {
         shown[order[i % order.len()]] += Decimal::ONE;
@@ -43,21 +47,35 @@ pub fn split(amount: Decimal, weights: &[Decimal]) -> Option<Vec<Decimal>> {
     if total_w.is_zero() {
         return None;
     }
-    let pennies = (amount * Decimal::from(100)).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-    let sign = if pennies.is_sign_negative() { -Decimal::ONE } else { Decimal::ONE };
+    let pennies = (amount * Decimal::from(100))
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    let sign = if pennies.is_sign_negative() {
+        -Decimal::ONE
+    } else {
+        Decimal::ONE
+    };
     let abs = pennies.abs();
     let exact: Vec<Decimal> = weights.iter().map(|w| abs * *w / total_w).collect();
     let (mut shares, _) = (exact.iter().map(|e| e.floor()).collect::<Vec<_>>(), ());
     let mut short = abs - shares.iter().copied().sum::<Decimal>();
     let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| (exact[b] - shares[b]).cmp(&(exact[a] - shares[a])).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (exact[b] - shares[b])
+            .cmp(&(exact[a] - shares[a]))
+            .then(a.cmp(&b))
+    });
     let mut i = 0;
     while short > Decimal::ZERO {
         shares[order[i % order.len()]] += Decimal::ONE;
         short -= Decimal::ONE;
         i += 1;
     }
-    Some(shares.into_iter().map(|p| sign * p / Decimal::from(100)).collect())
+    Some(
+        shares
+            .into_iter()
+            .map(|p| sign * p / Decimal::from(100))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -71,13 +89,22 @@ mod tests {
 
     #[test]
     fn schedule_3_in_thousands_adds_up() {
-        let streams = [d("39177206"), d("3919459"), d("11352700"), d("3403556"), d("2414247")];
+        let streams = [
+            d("39177206"),
+            d("3919459"),
+            d("11352700"),
+            d("3403556"),
+            d("2414247"),
+        ];
         let (shown, total) = round_to_total(&streams, d("1000"));
         assert_eq!(total, d("60267"));
         assert_eq!(shown.iter().copied().sum::<Decimal>(), total);
         // 39,177.206 / 3,919.459 / 11,352.700 / 3,403.556 / 2,414.247: two
         // units short after flooring, given to .700 and .556.
-        assert_eq!(shown, vec![d("39177"), d("3919"), d("11353"), d("3404"), d("2414")]);
+        assert_eq!(
+            shown,
+            vec![d("39177"), d("3919"), d("11353"), d("3404"), d("2414")]
+        );
     }
 
     #[test]

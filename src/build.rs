@@ -11,12 +11,12 @@ use chrono::Datelike;
 use minijinja::value::Value;
 
 use crate::check::{self, SchemeContext};
-use crate::library::{self, Contents, Library};
-use crate::terms::{self, Glossary};
 use crate::diag::{Code, Diagnostic, Mode, Severity};
+use crate::library::{self, Contents, Library};
 use crate::load::{self, SourceFile};
 use crate::model::template::SchemeTemplate;
 use crate::model::{Agreement, Date, Scheme};
+use crate::terms::{self, Glossary};
 use crate::{render, typeset, view};
 
 /// The Part 2 template's file, under the templates folder.
@@ -34,6 +34,28 @@ pub struct Options {
     /// Only load and check; write nothing.
     pub check_only: bool,
     pub mode: Mode,
+    /// Rebuild every document even if its inputs have not changed.
+    pub force: bool,
+    /// Documents typeset at once.
+    pub jobs: usize,
+}
+
+impl Options {
+    /// Options for `paths` with everything else at its default.
+    pub fn new(paths: Vec<PathBuf>, templates: PathBuf, out: PathBuf) -> Options {
+        Options {
+            paths,
+            templates,
+            out,
+            emit_typst: false,
+            check_only: false,
+            mode: Mode::Draft,
+            force: false,
+            jobs: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+        }
+    }
 }
 
 /// A document that was written.
@@ -64,6 +86,10 @@ pub struct Report {
     pub checked: usize,
     /// Notes for the reader: clauses that differ from the standard library.
     pub notes: Vec<String>,
+    /// PDFs skipped because nothing they are built from has changed.
+    pub up_to_date: Vec<PathBuf>,
+    /// Documents whose typesetting or writing failed.
+    pub failed: usize,
 }
 
 impl Report {
@@ -128,44 +154,82 @@ pub fn load_template(templates: &Path, diags: &mut Vec<Diagnostic>) -> Option<Sc
 }
 
 /// Loads and checks an agreement file and every scheme beside it.
-pub fn load_agreement(path: &Path, template: Option<&SchemeTemplate>, mode: Mode, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
-    let (source, agreement, errors, warnings) = load_file::<Agreement>(path, diags, |src, a, parse_failed| {
-        let mut found = check::agreement(src, a);
-        if parse_failed {
-            // Stand-ins from error recovery would give false alarms.
-            found.retain(|d| !matches!(d.code, Code::TotalMismatch | Code::TermInvalid));
-        }
-        found.extend(check::placeholders(src, mode));
-        found
-    })?;
+pub fn load_agreement(
+    path: &Path,
+    template: Option<&SchemeTemplate>,
+    mode: Mode,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Loaded> {
+    let (source, agreement, errors, warnings) =
+        load_file::<Agreement>(path, diags, |src, a, parse_failed| {
+            let mut found = check::agreement(src, a);
+            if parse_failed {
+                // Stand-ins from error recovery would give false alarms.
+                found.retain(|d| !matches!(d.code, Code::TotalMismatch | Code::TermInvalid));
+            }
+            found.extend(check::placeholders(src, mode));
+            found
+        })?;
     // Schemes are independent of each other: load and check them on every
     // core, then put them (and their diagnostics) back in file order.
     let files = scheme_files(path);
     let load_one = |file: &PathBuf| {
         let mut found = Vec::new();
-        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let loaded = load_file::<Scheme>(file, &mut found, |src, s, _| {
             let mut found = check::placeholders(src, mode);
             if let (Some(a), Some(t)) = (&agreement, template) {
-                let cx = SchemeContext { agreement: a, template: t, file_stem: &stem, mode };
+                let cx = SchemeContext {
+                    agreement: a,
+                    template: t,
+                    file_stem: &stem,
+                    mode,
+                };
                 found.extend(check::scheme(src, s, &cx));
             }
             found
         });
-        (loaded.map(|(source, scheme, errors, warnings)| LoadedScheme { source, scheme, errors, warnings }), found)
+        (
+            loaded.map(|(source, scheme, errors, warnings)| LoadedScheme {
+                source,
+                scheme,
+                errors,
+                warnings,
+            }),
+            found,
+        )
     };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(files.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len().max(1));
     let chunk = files.len().div_ceil(threads).max(1);
     let results: Vec<(Option<LoadedScheme>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(load_one).collect::<Vec<_>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a scheme-loading thread panicked")).collect()
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(load_one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a scheme-loading thread panicked"))
+            .collect()
     });
     let mut schemes = Vec::new();
     for (loaded, found) in results {
         diags.extend(found);
         schemes.extend(loaded);
     }
-    Some(Loaded { source, agreement, errors, warnings, schemes, id: agreement_id(path) })
+    Some(Loaded {
+        source,
+        agreement,
+        errors,
+        warnings,
+        schemes,
+        id: agreement_id(path),
+    })
 }
 
 /// `schemes/*.yaml` beside an agreement file, in file-name order (which
@@ -200,11 +264,19 @@ pub struct Shared {
 /// Loads the Part 2 template, the clause library and the glossary.
 pub fn load_shared(templates: &Path, diags: &mut Vec<Diagnostic>) -> Option<Shared> {
     let template = load_template(templates, diags);
-    let library = load_file::<Library>(&templates.join("clauses/library.yaml"), diags, |_, _, _| Vec::new())
+    let library =
+        load_file::<Library>(&templates.join("clauses/library.yaml"), diags, |_, _, _| {
+            Vec::new()
+        })
         .and_then(|(_, l, errors, _)| l.filter(|_| !errors));
-    let glossary = load_file::<Glossary>(&templates.join("terms.yaml"), diags, |_, _, _| Vec::new())
-        .and_then(|(_, g, errors, _)| g.filter(|_| !errors));
-    Some(Shared { template: template?, library: library?, glossary: glossary? })
+    let glossary =
+        load_file::<Glossary>(&templates.join("terms.yaml"), diags, |_, _, _| Vec::new())
+            .and_then(|(_, g, errors, _)| g.filter(|_| !errors));
+    Some(Shared {
+        template: template?,
+        library: library?,
+        glossary: glossary?,
+    })
 }
 
 pub fn run(opts: &Options) -> Report {
@@ -225,11 +297,21 @@ pub fn run(opts: &Options) -> Report {
     }
     let shared = load_shared(&opts.templates, &mut report.diagnostics);
     let env = render::environment(&opts.templates);
+    let mut pending: Vec<(Doc, Duration)> = Vec::new();
     for file in files {
         let started = Instant::now();
-        let Some(loaded) = load_agreement(&file, shared.as_ref().map(|s| &s.template), opts.mode, &mut report.diagnostics) else { continue };
+        let Some(loaded) = load_agreement(
+            &file,
+            shared.as_ref().map(|s| &s.template),
+            opts.mode,
+            &mut report.diagnostics,
+        ) else {
+            continue;
+        };
         report.checked += 1 + loaded.schemes.len();
-        let (Some(a), Some(sh)) = (&loaded.agreement, &shared) else { continue };
+        let (Some(a), Some(sh)) = (&loaded.agreement, &shared) else {
+            continue;
+        };
         if loaded.errors {
             continue;
         }
@@ -252,9 +334,17 @@ pub fn run(opts: &Options) -> Report {
             let warnings = found.iter().any(|d| d.severity == Severity::Warning);
             report.diagnostics.extend(found);
             if let Some((source, contents)) = prepared {
-                report.notes.extend(contents.differences().into_iter().map(|d| format!("{}: {d}", loaded.source.path.display())));
+                report.notes.extend(
+                    contents
+                        .differences()
+                        .into_iter()
+                        .map(|d| format!("{}: {d}", loaded.source.path.display())),
+                );
                 if !errors {
-                    let draft = opts.mode == Mode::Draft && (warnings || loaded.warnings || loaded.schemes.iter().any(|s| s.warnings));
+                    let draft = opts.mode == Mode::Draft
+                        && (warnings
+                            || loaded.warnings
+                            || loaded.schemes.iter().any(|s| s.warnings));
                     agreement_doc = Some((source, draft));
                 }
             }
@@ -263,82 +353,200 @@ pub fn run(opts: &Options) -> Report {
         let scheme_refs: Vec<&Scheme> = ok_schemes.iter().map(|(_, _, s)| *s).collect();
         let reports: Vec<crate::reports::LoadedReport> = crate::reports::report_files(&file)
             .iter()
-            .filter_map(|f| crate::reports::load(f, &env, a, &loaded.id, &scheme_refs, opts.mode, &mut report.diagnostics))
+            .filter_map(|f| {
+                crate::reports::load(
+                    f,
+                    &env,
+                    a,
+                    &loaded.id,
+                    &scheme_refs,
+                    opts.mode,
+                    &mut report.diagnostics,
+                )
+            })
             .collect();
         report.checked += reports.len();
         if opts.check_only {
             continue;
         }
         let load_check = started.elapsed();
-        let hash = input_hash(&loaded);
+        let hash = input_hash(std::iter::once(loaded.source.text.as_str()).chain(loaded.schemes.iter().map(|s| s.source.text.as_str())));
         for r in reports.iter().filter(|r| !r.errors) {
             let draft = opts.mode == Mode::Draft && r.warnings;
             let (template, cx, id, meeting) = match &r.doc {
-                Some(crate::reports::Doc::Report(rep)) => ("report.typ.j2", crate::reports::report_context(a, rep, &r.texts), rep.id.clone(), rep.meeting.date),
-                Some(crate::reports::Doc::Quarterly(q, lines)) => ("quarterly.typ.j2", crate::reports::quarterly_context(a, &scheme_refs, q, lines), q.id.clone(), q.meeting.date),
+                Some(crate::reports::Doc::Report(rep)) => (
+                    "report.typ.j2",
+                    crate::reports::report_context(a, rep, &r.texts),
+                    rep.id.clone(),
+                    rep.meeting.date,
+                ),
+                Some(crate::reports::Doc::Quarterly(q, lines)) => (
+                    "quarterly.typ.j2",
+                    crate::reports::quarterly_context(a, &scheme_refs, q, lines),
+                    q.id.clone(),
+                    q.meeting.date,
+                ),
                 None => continue,
             };
             // A report is dated by its meeting (unless SOURCE_DATE_EPOCH says otherwise).
-            let date = if std::env::var_os("SOURCE_DATE_EPOCH").is_some() { document_date(a) } else { meeting };
+            let date = if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+                document_date(a)
+            } else {
+                meeting
+            };
             let doc = Doc {
                 source: Source::Template(template, cx),
                 dir: out_dir.join("reports"),
-                stem: &id,
+                stem: id.clone(),
                 date,
                 ident: format!("s75/{}/reports/{id}", loaded.id),
                 draft,
-                footer: draft_footer(a, &hash),
+                footer: draft_footer(a, &input_hash([loaded.source.text.as_str(), r.source.text.as_str()])),
             };
-            match doc.build(&env, opts) {
-                Ok(mut b) => {
-                    b.timings.load_check = load_check;
-                    report.built.push(b);
-                }
-                Err(d) => report.diagnostics.extend(d),
-            }
+            pending.push((doc, load_check));
         }
 
         // Standalone scheme specifications.
         for (i, l, s) in &ok_schemes {
             let draft = opts.mode == Mode::Draft && l.warnings;
             let doc = Doc {
-                source: Source::Template("scheme.typ.j2", view::scheme_context(a, &sh.template, s, *i)),
+                source: Source::Template(
+                    "scheme.typ.j2",
+                    view::scheme_context(a, &sh.template, s, *i),
+                ),
                 dir: out_dir.join("schemes"),
-                stem: &s.id,
+                stem: s.id.clone(),
                 date: document_date(a),
                 ident: format!("s75/{}/schemes/{}", loaded.id, s.id),
                 draft,
-                footer: draft_footer(a, &hash),
+                footer: draft_footer(a, &input_hash([loaded.source.text.as_str(), l.source.text.as_str()])),
             };
-            match doc.build(&env, opts) {
-                Ok(mut b) => {
-                    b.timings.load_check = load_check;
-                    report.built.push(b);
-                }
-                Err(d) => report.diagnostics.extend(d),
-            }
+            pending.push((doc, load_check));
         }
         if let Some((source, draft)) = agreement_doc {
             let doc = Doc {
                 source: Source::Rendered(source),
                 dir: out_dir.clone(),
-                stem: "agreement",
+                stem: "agreement".into(),
                 date: document_date(a),
                 ident: format!("s75/{}/agreement", loaded.id),
                 draft,
                 footer: draft_footer(a, &hash),
             };
-            match doc.build(&env, opts) {
-                Ok(mut b) => {
-                    b.timings.load_check = load_check;
-                    report.built.push(b);
+            pending.push((doc, load_check));
+        }
+    }
+    build_all(&env, opts, pending, &mut report);
+    crate::diag::sort(&mut report.diagnostics);
+    report
+}
+
+/// Renders every document, skips those whose inputs have not changed since
+/// the last build (unless forced), and typesets the rest in parallel.
+fn build_all(
+    env: &minijinja::Environment<'static>,
+    opts: &Options,
+    pending: Vec<(Doc, Duration)>,
+    report: &mut Report,
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    let mut manifest = crate::manifest::Manifest::load(&opts.out);
+    let static_files = crate::manifest::static_template_digest(&opts.templates);
+    let mut to_build = Vec::new();
+    for (doc, load_check) in pending {
+        let t0 = Instant::now();
+        let source = match &doc.source {
+            Source::Template(name, cx) => match render(env, &opts.templates, name, cx.clone()) {
+                Ok(s) => s,
+                Err(d) => {
+                    report.diagnostics.push(d);
+                    continue;
                 }
-                Err(d) => report.diagnostics.extend(d),
+            },
+            Source::Rendered(s) => s.clone(),
+        };
+        let render_time = t0.elapsed();
+        let pdf = doc.dir.join(format!("{}.pdf", doc.stem));
+        let key = crate::manifest::key(&[
+            env!("CARGO_PKG_VERSION"),
+            &source,
+            &static_files,
+            &doc.ident,
+            &doc.draft.to_string(),
+            &doc.footer,
+            &format!("{:?}{}", opts.mode, doc.date),
+        ]);
+        if !opts.force
+            && pdf.exists()
+            && manifest.get(&opts.out, &pdf) == Some(key.as_str())
+            && !opts.emit_typst
+        {
+            report.up_to_date.push(pdf);
+            continue;
+        }
+        to_build.push((doc, source, key, load_check, render_time));
+    }
+
+    let total = to_build.len();
+    let bar = crate::progress::Progress::new(total as u64);
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::new());
+    let jobs = opts.jobs.max(1).min(total.max(1));
+    let slots: Vec<Mutex<Option<(Doc, String, String, Duration, Duration)>>> =
+        to_build.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(slot) = slots.get(i) else { break };
+                let Some((doc, source, key, load_check, render_time)) = slot
+                    .lock()
+                    .expect("no job panics while holding its slot")
+                    .take()
+                else {
+                    continue;
+                };
+                let name = doc.dir.join(format!("{}.pdf", doc.stem));
+                bar.start(&name);
+                let result = doc.build(opts, source).map(|mut b| {
+                    b.timings.load_check = load_check;
+                    b.timings.render = render_time;
+                    (b, key)
+                });
+                bar.finish_one(&name);
+                results.lock().expect("results lock").push(result);
+            });
+        }
+    });
+    bar.done();
+    let mut results = results.into_inner().expect("results lock");
+    results.sort_by_key(|r| r.as_ref().map(|(b, _)| b.pdf.clone()).ok());
+    for r in results {
+        match r {
+            Ok((b, key)) => {
+                manifest.set(&opts.out, &b.pdf, key);
+                report.built.push(b);
+            }
+            Err(d) => {
+                report.failed += 1;
+                report.diagnostics.extend(d);
             }
         }
     }
-    crate::diag::sort(&mut report.diagnostics);
-    report
+    if total > 0 {
+        if let Err(e) = manifest.save(&opts.out) {
+            report.diagnostics.push(
+                Diagnostic::error(
+                    Code::Output,
+                    &opts.out,
+                    format!("cannot write the build manifest: {e}"),
+                )
+                .hint("the PDFs were written; the next build will rebuild them all"),
+            );
+        }
+    }
 }
 
 /// Renders the agreement's typst source and runs the checks that need it:
@@ -366,20 +574,35 @@ fn prepare_agreement(
     let first = render(env, &opts.templates, "agreement.typ.j2", base.with(&all))
         .map_err(|d| found.push(d))
         .ok()?;
-    let body: String = terms::body_lines(&first, &["clauses/definitions.typ.j2"], false).into_iter().map(|(_, l)| l).collect::<Vec<_>>().join("\n");
+    let body: String = terms::body_lines(&first, &["clauses/definitions.typ.j2"], false)
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut glossary_terms: Vec<&str> = sh.glossary.terms.iter().map(|t| t.term.as_str()).collect();
     glossary_terms.extend(a.definitions.iter().map(|d| d.term.as_str()));
     let in_use = terms::used_terms(glossary_terms, &body);
     let used = definitions(env, sh, a, &base, Some(&in_use), &opts.templates, found)?;
     // Only the definitions clause changes, so render it alone and put it in
     // place of the first pass's.
-    let clause = render(env, &opts.templates, "clauses/definitions.typ.j2", base.with(&used))
-        .map_err(|d| found.push(d))
-        .ok()?;
+    let clause = render(
+        env,
+        &opts.templates,
+        "clauses/definitions.typ.j2",
+        base.with(&used),
+    )
+    .map_err(|d| found.push(d))
+    .ok()?;
     let source = splice_definitions(&first, &clause)?;
 
     found.extend(check_labels(&source, &opts.templates));
-    found.extend(terms::check_definitions(src, &sh.glossary, &a.definitions, &body, opts.mode));
+    found.extend(terms::check_definitions(
+        src,
+        &sh.glossary,
+        &a.definitions,
+        &body,
+        opts.mode,
+    ));
     let mut defined: Vec<String> = sh.glossary.terms.iter().map(|t| t.term.clone()).collect();
     defined.extend(a.definitions.iter().map(|d| d.term.clone()));
     if let Some(s) = &a.supersedes {
@@ -399,32 +622,64 @@ fn prepare_agreement(
     let known: Vec<String> = names_in_yaml
         .into_iter()
         .map(str::to_string)
-        .chain(schemes.iter().flat_map(|s| std::iter::once(s.title.clone()).chain(s.funds.iter().map(|f| f.name.clone()))))
+        .chain(schemes.iter().flat_map(|s| {
+            std::iter::once(s.title.clone()).chain(s.funds.iter().map(|f| f.name.clone()))
+        }))
         .collect();
-    let template_text = sh.template.headings.iter().flat_map(|h| std::iter::once(h.title.as_str()).chain(h.guidance.iter().map(String::as_str)));
+    let template_text = sh.template.headings.iter().flat_map(|h| {
+        std::iter::once(h.title.as_str()).chain(h.guidance.iter().map(String::as_str))
+    });
     let known = terms::Phrases::of(
         known
             .iter()
             .map(String::as_str)
             .chain(sh.glossary.names.iter().map(String::as_str))
-            .chain(sh.library.clauses.iter().chain(&sh.library.schedules).map(|c| c.title.as_str()))
+            .chain(
+                sh.library
+                    .clauses
+                    .iter()
+                    .chain(&sh.library.schedules)
+                    .map(|c| c.title.as_str()),
+            )
             .chain(template_text),
     );
     // Scheme specifications define their own terms in their text, so their
     // bodies are not linted here.
-    let lint_lines = terms::body_lines(&source, &["clauses/definitions.typ.j2", "scheme/body.typ.j2"], true);
+    let lint_lines = terms::body_lines(
+        &source,
+        &["clauses/definitions.typ.j2", "scheme/body.typ.j2"],
+        true,
+    );
     for u in terms::undefined_phrases(&lint_lines, &defined, &known) {
         let (file, line) = match render::trace_line(&source, u.line) {
             Some((t, l)) => (opts.templates.join(t), l),
             None => (src.path.clone(), 0),
         };
-        found.push(Diagnostic::error(Code::UndefinedTerm, &file, format!("“{}” looks like a defined term but is not defined", u.phrase)).at(line, 0).graded(opts.mode));
+        found.push(
+            Diagnostic::error(
+                Code::UndefinedTerm,
+                &file,
+                format!(
+                    "“{}” looks like a defined term but is not defined",
+                    u.phrase
+                ),
+            )
+            .at(line, 0)
+            .graded(opts.mode),
+        );
     }
     for (i, p) in a.parties.iter().enumerate() {
         if p.signatories.is_empty() {
             found.push(
-                src.at_key(Code::ExecutionDetails, &format!("parties[{i}].name"), format!("{} has no `signatories`, so its execution block has no named posts", p.name))
-                    .graded(opts.mode),
+                src.at_key(
+                    Code::ExecutionDetails,
+                    &format!("parties[{i}].name"),
+                    format!(
+                        "{} has no `signatories`, so its execution block has no named posts",
+                        p.name
+                    ),
+                )
+                .graded(opts.mode),
             );
         }
     }
@@ -464,11 +719,17 @@ fn definitions(
             d.message = format!("the meaning of “{}”: {}", t.term, d.message);
             found.push(d)
         });
-        out.push(view::DefinitionView { term: t.term.clone(), meaning: meaning.ok()? });
+        out.push(view::DefinitionView {
+            term: t.term.clone(),
+            meaning: meaning.ok()?,
+        });
     }
     for d in &a.definitions {
         if in_use.is_none_or(|u| u.contains(d.term.as_str())) {
-            out.push(view::DefinitionView { term: d.term.clone(), meaning: crate::escape::markup(&d.meaning) });
+            out.push(view::DefinitionView {
+                term: d.term.clone(),
+                meaning: crate::escape::markup(&d.meaning),
+            });
         }
     }
     if let Some(s) = &a.supersedes {
@@ -491,15 +752,26 @@ fn check_labels(source: &str, templates: &Path) -> Vec<Diagnostic> {
     use std::sync::OnceLock;
     static REF: OnceLock<regex::Regex> = OnceLock::new();
     static DEF: OnceLock<regex::Regex> = OnceLock::new();
-    let re_ref = REF.get_or_init(|| regex::Regex::new(r"(?:^|[^\\\w])@((?:cl|sch|table|scheme)-[a-z0-9\-]*[a-z0-9])|#ref\(<([a-z0-9.\-]+)>\)").unwrap());
-    let re_def = DEF.get_or_init(|| regex::Regex::new(r"<((?:cl|sch|table|scheme)-[a-z0-9.\-]+)>").unwrap());
-    let defined: std::collections::HashSet<&str> = re_def.captures_iter(source).map(|c| c.get(1).unwrap().as_str()).collect();
+    let re_ref = REF.get_or_init(|| {
+        regex::Regex::new(
+            r"(?:^|[^\\\w])@((?:cl|sch|table|scheme)-[a-z0-9\-]*[a-z0-9])|#ref\(<([a-z0-9.\-]+)>\)",
+        )
+        .unwrap()
+    });
+    let re_def =
+        DEF.get_or_init(|| regex::Regex::new(r"<((?:cl|sch|table|scheme)-[a-z0-9.\-]+)>").unwrap());
+    let defined: std::collections::HashSet<&str> = re_def
+        .captures_iter(source)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
     let mut out = Vec::new();
     for (i, line) in source.lines().enumerate() {
         for c in re_ref.captures_iter(line) {
             let label = c.get(1).or(c.get(2)).unwrap().as_str();
             if !defined.contains(label) {
-                let (file, l) = render::trace_line(source, i + 1).map(|(t, l)| (templates.join(t), l)).unwrap_or((templates.to_path_buf(), 0));
+                let (file, l) = render::trace_line(source, i + 1)
+                    .map(|(t, l)| (templates.join(t), l))
+                    .unwrap_or((templates.to_path_buf(), 0));
                 out.push(
                     Diagnostic::error(Code::BrokenReference, &file, format!("reference to `{label}`, which this agreement does not have"))
                         .at(l, 0)
@@ -511,21 +783,19 @@ fn check_labels(source: &str, templates: &Path) -> Vec<Diagnostic> {
     out
 }
 
-/// A short hash of everything the documents of an agreement are built from.
-fn input_hash(l: &Loaded) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION"));
-    h.update(&l.source.text);
-    for s in &l.schemes {
-        h.update(&s.source.text);
-    }
-    h.finalize().iter().take(4).map(|b| format!("{b:02x}")).collect()
+/// A short hash of the input files a document is built from.
+fn input_hash<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut parts = vec![env!("CARGO_PKG_VERSION")];
+    parts.extend(texts);
+    crate::manifest::key(&parts)[..8].to_string()
 }
 
 fn draft_footer(a: &Agreement, hash: &str) -> String {
     let version = a.version.clone().unwrap_or_else(|| "unnumbered".into());
-    format!("DRAFT version {version} · {} · inputs {hash}", document_date(a).long())
+    format!(
+        "DRAFT version {version} · {} · inputs {hash}",
+        document_date(a).long()
+    )
 }
 
 /// The date stamped on the PDF: SOURCE_DATE_EPOCH when set (the
@@ -543,13 +813,23 @@ pub fn document_date(a: &Agreement) -> Date {
 }
 
 /// Renders a top-level template with a context.
-pub fn render(env: &minijinja::Environment<'static>, templates: &Path, name: &str, cx: Value) -> Result<String, Diagnostic> {
-    let tpl = env.get_template(name).map_err(|e| template_error(templates, e))?;
+pub fn render(
+    env: &minijinja::Environment<'static>,
+    templates: &Path,
+    name: &str,
+    cx: Value,
+) -> Result<String, Diagnostic> {
+    let tpl = env
+        .get_template(name)
+        .map_err(|e| template_error(templates, e))?;
     tpl.render(cx).map_err(|e| template_error(templates, e))
 }
 
 fn template_error(templates: &Path, e: minijinja::Error) -> Diagnostic {
-    let file = e.name().map(|n| templates.join(n)).unwrap_or_else(|| templates.to_path_buf());
+    let file = e
+        .name()
+        .map(|n| templates.join(n))
+        .unwrap_or_else(|| templates.to_path_buf());
     let mut msg = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
@@ -569,7 +849,7 @@ enum Source<'a> {
 struct Doc<'a> {
     source: Source<'a>,
     dir: PathBuf,
-    stem: &'a str,
+    stem: String,
     date: Date,
     ident: String,
     /// Draft with warnings: watermark and draft footer.
@@ -578,14 +858,15 @@ struct Doc<'a> {
 }
 
 impl Doc<'_> {
-    fn build(self, env: &minijinja::Environment<'static>, opts: &Options) -> Result<Built, Vec<Diagnostic>> {
-        let t0 = Instant::now();
-        let source = match self.source {
-            Source::Template(name, cx) => render(env, &opts.templates, name, cx).map_err(|d| vec![d])?,
-            Source::Rendered(s) => s,
+    /// Typesets rendered source and writes the PDF.
+    fn build(self, opts: &Options, source: String) -> Result<Built, Vec<Diagnostic>> {
+        let io_err = |p: &Path, e: std::io::Error| {
+            vec![Diagnostic::error(
+                Code::Output,
+                p,
+                format!("cannot write: {e}"),
+            )]
         };
-        let render_time = t0.elapsed();
-        let io_err = |p: &Path, e: std::io::Error| vec![Diagnostic::error(Code::Output, p, format!("cannot write: {e}"))];
         std::fs::create_dir_all(&self.dir).map_err(|e| io_err(&self.dir, e))?;
         if opts.emit_typst {
             let p = self.dir.join(format!("{}.typ", self.stem));
@@ -595,11 +876,22 @@ impl Doc<'_> {
             name: &format!("/{}.typ", self.stem),
             source,
             templates: &opts.templates,
-            date: (self.date.year(), self.date.0.month() as u8, self.date.0.day() as u8),
+            date: (
+                self.date.year(),
+                self.date.0.month() as u8,
+                self.date.0.day() as u8,
+            ),
             ident: self.ident,
             inputs: vec![
                 ("draft".into(), self.draft.to_string()),
-                ("draft-footer".into(), if self.draft { self.footer } else { String::new() }),
+                (
+                    "draft-footer".into(),
+                    if self.draft {
+                        self.footer
+                    } else {
+                        String::new()
+                    },
+                ),
             ],
             archival: opts.mode == Mode::Final,
         })?;
@@ -609,7 +901,12 @@ impl Doc<'_> {
             pdf,
             pages: out.pages,
             page_text: out.page_text,
-            timings: Timings { load_check: Duration::ZERO, render: render_time, layout: out.layout_time, export: out.export_time },
+            timings: Timings {
+                load_check: Duration::ZERO,
+                render: Duration::ZERO,
+                layout: out.layout_time,
+                export: out.export_time,
+            },
             watermarked: self.draft,
         })
     }
@@ -619,7 +916,10 @@ impl Doc<'_> {
 /// contents: a temporary file in the same folder, flushed, then renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".s75-").suffix(".tmp").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".s75-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     // Temporary files are private; the document is for everyone who can
@@ -627,7 +927,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

@@ -34,6 +34,12 @@ enum Command {
         /// Print where the time went for each document.
         #[arg(long)]
         timings: bool,
+        /// Rebuild every document, even those whose inputs have not changed.
+        #[arg(long)]
+        force: bool,
+        /// Documents to typeset at once [default: the number of cores].
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
     },
     /// Only load and check the agreements and their schemes; write nothing.
     Check {
@@ -90,15 +96,42 @@ pub const EXIT_INPUT: u8 = 1;
 pub const EXIT_USAGE_IO: u8 = 2;
 
 fn stderr() -> StandardStream {
-    StandardStream::stderr(if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never })
+    StandardStream::stderr(if std::io::stderr().is_terminal() {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    })
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (common, out, emit_typst, timings, check_only) = match cli.command {
-        Command::Build { common, out, emit_typst, timings } => (common, out, emit_typst, timings, false),
-        Command::Check { common } => (common, PathBuf::from("out"), false, false, true),
-        Command::New { what: New::Scheme { agreement, id, templates } } => return new_scheme(agreement, &id, &templates),
+    let started = std::time::Instant::now();
+    let (common, out, emit_typst, timings, check_only, force, jobs) = match cli.command {
+        Command::Build {
+            common,
+            out,
+            emit_typst,
+            timings,
+            force,
+            jobs,
+        } => (common, out, emit_typst, timings, false, force, jobs),
+        Command::Check { common } => (
+            common,
+            PathBuf::from("out"),
+            false,
+            false,
+            true,
+            false,
+            None,
+        ),
+        Command::New {
+            what:
+                New::Scheme {
+                    agreement,
+                    id,
+                    templates,
+                },
+        } => return new_scheme(agreement, &id, &templates),
         Command::Schema { out } => {
             return match crate::schema::write(&out) {
                 Ok(files) => {
@@ -114,10 +147,25 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    let paths = if common.paths.is_empty() { vec![PathBuf::from("agreements")] } else { common.paths };
-    let mode = if common.final_mode { Mode::Final } else { Mode::Draft };
+    let paths = if common.paths.is_empty() {
+        vec![PathBuf::from("agreements")]
+    } else {
+        common.paths
+    };
+    let mode = if common.final_mode {
+        Mode::Final
+    } else {
+        Mode::Draft
+    };
     let format = common.format;
-    let opts = Options { paths, templates: common.templates, out, emit_typst, check_only, mode };
+    let mut opts = Options::new(paths, common.templates, out);
+    opts.emit_typst = emit_typst;
+    opts.check_only = check_only;
+    opts.mode = mode;
+    opts.force = force;
+    if let Some(j) = jobs {
+        opts.jobs = j.max(1);
+    }
     let report = build::run(&opts);
 
     diag::emit(format, &report.diagnostics);
@@ -141,9 +189,18 @@ pub fn main() -> ExitCode {
     }
     exit(&report.diagnostics, |errors, warnings| {
         if check_only {
-            format!("checked {} document(s): {errors} error(s), {warnings} warning(s)", report.checked)
+            format!(
+                "checked {} document(s): {errors} error(s), {warnings} warning(s)",
+                report.checked
+            )
         } else {
-            format!("built {} document(s): {errors} error(s), {warnings} warning(s)", report.built.len())
+            format!(
+                "built {}, up to date {}, failed {} in {:.2} s: {errors} error(s), {warnings} warning(s)",
+                report.built.len(),
+                report.up_to_date.len(),
+                report.failed,
+                started.elapsed().as_secs_f64()
+            )
         }
     })
 }
@@ -154,19 +211,33 @@ fn exit(diags: &[Diagnostic], summary: impl FnOnce(usize, usize) -> String) -> E
     if errors == 0 {
         return ExitCode::from(EXIT_OK);
     }
-    let io_only = diags.iter().filter(|d| d.is_error()).all(|d| matches!(d.code, Code::Io | Code::Output));
+    let io_only = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .all(|d| matches!(d.code, Code::Io | Code::Output));
     ExitCode::from(if io_only { EXIT_USAGE_IO } else { EXIT_INPUT })
 }
 
 fn new_scheme(agreement: PathBuf, id: &str, templates: &std::path::Path) -> ExitCode {
-    let dir = if agreement.is_dir() { agreement.clone() } else { PathBuf::from("agreements").join(&agreement) };
+    let dir = if agreement.is_dir() {
+        agreement.clone()
+    } else {
+        PathBuf::from("agreements").join(&agreement)
+    };
     let mut diags = Vec::new();
     let usage = |d: Diagnostic| {
         let _ = diag::emit_human(&mut stderr(), &[d]);
         ExitCode::from(EXIT_USAGE_IO)
     };
     if !crate::escape::is_label_safe(id) || id.contains('.') {
-        return usage(Diagnostic::error(Code::SchemeId, std::path::Path::new(id), format!("`{id}` cannot be a scheme id")).hint("use lower-case letters, digits and hyphens, e.g. `falls-prevention`"));
+        return usage(
+            Diagnostic::error(
+                Code::SchemeId,
+                std::path::Path::new(id),
+                format!("`{id}` cannot be a scheme id"),
+            )
+            .hint("use lower-case letters, digits and hyphens, e.g. `falls-prevention`"),
+        );
     }
     let agreement_file = dir.join("agreement.yaml");
     let Some(template) = build::load_template(templates, &mut diags) else {
@@ -174,19 +245,37 @@ fn new_scheme(agreement: PathBuf, id: &str, templates: &std::path::Path) -> Exit
         return ExitCode::from(EXIT_USAGE_IO);
     };
     let Some(loaded) = build::load_agreement(&agreement_file, None, Mode::Draft, &mut diags) else {
-        return usage(Diagnostic::error(Code::Io, &agreement_file, "no agreement here").hint("give an agreement folder, e.g. agreements/leicestershire-bcf-2019-20"));
+        return usage(
+            Diagnostic::error(Code::Io, &agreement_file, "no agreement here")
+                .hint("give an agreement folder, e.g. agreements/leicestershire-bcf-2019-20"),
+        );
     };
-    let title = loaded.agreement.as_ref().map(|a| a.title.clone()).unwrap_or_else(|| "agreement".into());
+    let title = loaded
+        .agreement
+        .as_ref()
+        .map(|a| a.title.clone())
+        .unwrap_or_else(|| "agreement".into());
     let text = crate::scaffold::skeleton(&template, &title, id);
     match crate::scaffold::write(&dir, &text, id) {
         Ok(path) => {
-            eprintln!("wrote {}: complete each heading, then run `s75 check`", path.display());
+            eprintln!(
+                "wrote {}: complete each heading, then run `s75 check`",
+                path.display()
+            );
             ExitCode::from(EXIT_OK)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => usage(
-            Diagnostic::error(Code::Output, &dir.join("schemes").join(format!("{id}.yaml")), "a scheme with this id already exists; nothing was written")
-                .hint("choose another id, or edit the existing file"),
+            Diagnostic::error(
+                Code::Output,
+                &dir.join("schemes").join(format!("{id}.yaml")),
+                "a scheme with this id already exists; nothing was written",
+            )
+            .hint("choose another id, or edit the existing file"),
         ),
-        Err(e) => usage(Diagnostic::error(Code::Output, &dir, format!("cannot write the skeleton: {e}"))),
+        Err(e) => usage(Diagnostic::error(
+            Code::Output,
+            &dir,
+            format!("cannot write the skeleton: {e}"),
+        )),
     }
 }

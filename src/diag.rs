@@ -227,7 +227,8 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
 pub fn emit_human(out: &mut dyn WriteColor, diags: &[Diagnostic]) -> std::io::Result<()> {
     let mut files = SimpleFiles::new();
     // Each file is read and added once, however many problems it has.
-    let mut ids: std::collections::HashMap<PathBuf, Option<usize>> = std::collections::HashMap::new();
+    let mut ids: std::collections::HashMap<PathBuf, Option<usize>> =
+        std::collections::HashMap::new();
     let config = term::Config::default();
     for d in diags {
         let severity = match d.severity {
@@ -239,14 +240,20 @@ pub fn emit_human(out: &mut dyn WriteColor, diags: &[Diagnostic]) -> std::io::Re
             .with_message(&d.message);
         let mut notes = Vec::new();
         let id = if d.line > 0 {
-            *ids.entry(d.file.clone())
-                .or_insert_with(|| std::fs::read_to_string(&d.file).ok().map(|src| files.add(d.file.display().to_string(), src)))
+            *ids.entry(d.file.clone()).or_insert_with(|| {
+                std::fs::read_to_string(&d.file)
+                    .ok()
+                    .map(|src| files.add(d.file.display().to_string(), src))
+            })
         } else {
             None
         };
         match id {
             Some(id) => {
-                let src = files.get(id).map(|f| f.source().clone()).unwrap_or_default();
+                let src = files
+                    .get(id)
+                    .map(|f| f.source().clone())
+                    .unwrap_or_default();
                 let range = span_at(&src, d.line, d.column);
                 let label = Label::primary(id, range);
                 let label = match &d.yaml_path {
@@ -398,7 +405,11 @@ pub fn to_json(d: &Diagnostic) -> String {
 pub fn to_github(d: &Diagnostic) -> String {
     // Workflow commands need %, CR and LF escaped in the message, and also
     // `,` and `:` in properties.
-    let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
     let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
     let mut props = vec![format!("file={}", prop(&d.file.display().to_string()))];
     if d.line > 0 {
@@ -407,8 +418,20 @@ pub fn to_github(d: &Diagnostic) -> String {
     if d.column > 0 {
         props.push(format!("col={}", d.column));
     }
-    props.push(format!("title={}", prop(&format!("{} {}", d.code, d.yaml_path.as_deref().unwrap_or("")).trim().to_string())));
-    format!("::{} {}::{}", d.severity.as_str(), props.join(","), data(&format!("{} (hint: {})", d.message, d.hint)))
+    props.push(format!(
+        "title={}",
+        prop(
+            &format!("{} {}", d.code, d.yaml_path.as_deref().unwrap_or(""))
+                .trim()
+                .to_string()
+        )
+    ));
+    format!(
+        "::{} {}::{}",
+        d.severity.as_str(),
+        props.join(","),
+        data(&format!("{} (hint: {})", d.message, d.hint))
+    )
 }
 
 /// Writes diagnostics in the chosen format.
@@ -421,12 +444,19 @@ pub fn emit(format: Format, diags: &[Diagnostic]) {
             } else {
                 codespan_reporting::term::termcolor::ColorChoice::Never
             };
-            let _ = emit_human(&mut codespan_reporting::term::termcolor::StandardStream::stderr(color), diags);
+            let _ = emit_human(
+                &mut codespan_reporting::term::termcolor::StandardStream::stderr(color),
+                diags,
+            );
         }
         Format::Json | Format::Github => {
             let mut out = std::io::stdout().lock();
             for d in diags {
-                let line = if format == Format::Json { to_json(d) } else { to_github(d) };
+                let line = if format == Format::Json {
+                    to_json(d)
+                } else {
+                    to_github(d)
+                };
                 let _ = writeln!(out, "{line}");
             }
         }

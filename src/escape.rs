@@ -49,7 +49,9 @@ pub fn string_literal(s: &str) -> String {
 /// Whether `s` can be used inside a typst label: lower-case letters,
 /// digits, hyphens and dots.
 pub fn is_label_safe(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
 }
 
 #[cfg(test)]
@@ -58,10 +60,15 @@ mod tests {
 
     #[test]
     fn markup_escapes_every_special_character() {
-        assert_eq!(markup("#read(\"/etc/passwd\")"), "\\#read\\(\\\"\\/etc\\/passwd\\\"\\)");
+        assert_eq!(
+            markup("#read(\"/etc/passwd\")"),
+            "\\#read\\(\\\"\\/etc\\/passwd\\\"\\)"
+        );
         assert_eq!(markup("a\n\n= b"), "a \\= b");
-        assert_eq!(markup("$x$ *b* _i_ @r <l> [c] \\ `r`"),
-            "\\$x\\$ \\*b\\* \\_i\\_ \\@r \\<l\\> \\[c\\] \\\\ \\`r\\`");
+        assert_eq!(
+            markup("$x$ *b* _i_ @r <l> [c] \\ `r`"),
+            "\\$x\\$ \\*b\\* \\_i\\_ \\@r \\<l\\> \\[c\\] \\\\ \\`r\\`"
+        );
     }
 
     #[test]

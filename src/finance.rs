@@ -33,7 +33,12 @@ impl ContributionTable {
     /// Schedule 3's table: a column for each party or group that
     /// contributes to any stream.
     pub fn compute(a: &Agreement) -> ContributionTable {
-        let named = |id: &str| a.contributions.streams.iter().any(|s| s.amounts.contains_key(id));
+        let named = |id: &str| {
+            a.contributions
+                .streams
+                .iter()
+                .any(|s| s.amounts.contains_key(id))
+        };
         let ids = a
             .parties
             .iter()
@@ -42,7 +47,11 @@ impl ContributionTable {
             .filter(|id| named(id))
             .collect();
         let mut t = Self::from_parts(ids, &a.contributions);
-        t.labels = t.partners.iter().map(|id| capitalise(a.short_name(id).unwrap_or(id))).collect();
+        t.labels = t
+            .partners
+            .iter()
+            .map(|id| capitalise(a.short_name(id).unwrap_or(id)))
+            .collect();
         t
     }
 
@@ -51,15 +60,29 @@ impl ContributionTable {
             .streams
             .iter()
             .map(|s| {
-                let amounts: Vec<Money> =
-                    partners.iter().map(|p| s.amounts.get(p).copied().unwrap_or(Money::ZERO)).collect();
-                Row { name: s.name.clone(), total: amounts.iter().copied().sum(), amounts }
+                let amounts: Vec<Money> = partners
+                    .iter()
+                    .map(|p| s.amounts.get(p).copied().unwrap_or(Money::ZERO))
+                    .collect();
+                Row {
+                    name: s.name.clone(),
+                    total: amounts.iter().copied().sum(),
+                    amounts,
+                }
             })
             .collect();
-        let partner_totals: Vec<Money> =
-            (0..partners.len()).map(|i| rows.iter().map(|r| r.amounts[i]).sum()).collect();
+        let partner_totals: Vec<Money> = (0..partners.len())
+            .map(|i| rows.iter().map(|r| r.amounts[i]).sum())
+            .collect();
         let total = rows.iter().map(|r| r.total).sum();
-        ContributionTable { financial_year: c.financial_year.to_string(), labels: partners.clone(), partners, rows, partner_totals, total }
+        ContributionTable {
+            financial_year: c.financial_year.to_string(),
+            labels: partners.clone(),
+            partners,
+            rows,
+            partner_totals,
+            total,
+        }
     }
 
     /// One financial year of one fund's contributions, as a one-row table.
@@ -71,18 +94,27 @@ impl ContributionTable {
     ) -> ContributionTable {
         let c = Contributions {
             financial_year: year,
-            streams: vec![crate::model::agreement::Stream { name: name.to_string(), amounts: amounts.clone(), stated_total: None }],
+            streams: vec![crate::model::agreement::Stream {
+                name: name.to_string(),
+                amounts: amounts.clone(),
+                stated_total: None,
+            }],
             stated_totals: None,
         };
         Self::from_parts(partners.to_vec(), &c)
     }
 
     pub fn partner_total(&self, id: &str) -> Option<Money> {
-        self.partners.iter().position(|p| p == id).map(|i| self.partner_totals[i])
+        self.partners
+            .iter()
+            .position(|p| p == id)
+            .map(|i| self.partner_totals[i])
     }
 }
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

@@ -54,7 +54,9 @@ impl Uses {
             integrated_commissioning: has(Arrangement::IntegratedCommissioning),
             joint_commissioning: has(Arrangement::JointCommissioning),
             non_pooled_funds: has(Arrangement::NonPooledFund)
-                || schemes.iter().any(|s| s.funds.iter().any(|f| f.kind == FundType::NonPooled)),
+                || schemes
+                    .iter()
+                    .any(|s| s.funds.iter().any(|f| f.kind == FundType::NonPooled)),
             better_care_fund: a.better_care_fund,
         }
     }
@@ -63,7 +65,9 @@ impl Uses {
         match when {
             None => true,
             Some(When::LeadCommissioning) => self.lead_commissioning,
-            Some(When::IntegratedOrJoint) => self.integrated_commissioning || self.joint_commissioning,
+            Some(When::IntegratedOrJoint) => {
+                self.integrated_commissioning || self.joint_commissioning
+            }
             Some(When::NonPooledFunds) => self.non_pooled_funds,
             Some(When::BetterCareFund) => self.better_care_fund,
         }
@@ -106,7 +110,12 @@ impl Contents {
         let mut out = Vec::new();
         for (n, c) in self.clauses.iter().enumerate() {
             if let Some(change) = c.change {
-                out.push(format!("clause {} “{}” ({}): {change}", n + 1, c.title, c.id));
+                out.push(format!(
+                    "clause {} “{}” ({}): {change}",
+                    n + 1,
+                    c.title,
+                    c.id
+                ));
             }
         }
         for (id, title) in &self.removed {
@@ -118,25 +127,44 @@ impl Contents {
 
 /// Applies the library's conditions and the agreement's changes. Problems
 /// with the changes come back as diagnostics located in the agreement file.
-pub fn contents(lib: &Library, a: &Agreement, schemes: &[&Scheme], src: &SourceFile) -> (Contents, Vec<Diagnostic>) {
+pub fn contents(
+    lib: &Library,
+    a: &Agreement,
+    schemes: &[&Scheme],
+    src: &SourceFile,
+) -> (Contents, Vec<Diagnostic>) {
     let uses = Uses::of(a, schemes);
     let mut diags = Vec::new();
     let mut clauses: Vec<Clause> = Vec::new();
     let mut not_applicable = Vec::new();
     for e in &lib.clauses {
         if uses.wants(e.when) {
-            clauses.push(Clause { id: e.id.clone(), title: e.title.clone(), change: None, typst: None });
+            clauses.push(Clause {
+                id: e.id.clone(),
+                title: e.title.clone(),
+                change: None,
+                typst: None,
+            });
         } else {
             not_applicable.push(e.id.clone());
         }
     }
     let mut removed = Vec::new();
     let mut refs: Vec<(usize, Reference)> = Vec::new();
-    let bad = |i: usize, field: &str, msg: String| src.at_value(Code::ClauseChange, &format!("changes[{i}].{field}"), msg);
+    let bad = |i: usize, field: &str, msg: String| {
+        src.at_value(Code::ClauseChange, &format!("changes[{i}].{field}"), msg)
+    };
     for (i, ch) in a.changes.iter().enumerate() {
-        let ops = [ch.replace.is_some(), ch.add.is_some(), ch.remove.is_some()].iter().filter(|b| **b).count();
+        let ops = [ch.replace.is_some(), ch.add.is_some(), ch.remove.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count();
         if ops != 1 {
-            diags.push(src.at_value(Code::ClauseChange, &format!("changes[{i}]"), "a change must have exactly one of `replace`, `add` or `remove`"));
+            diags.push(src.at_value(
+                Code::ClauseChange,
+                &format!("changes[{i}]"),
+                "a change must have exactly one of `replace`, `add` or `remove`",
+            ));
             continue;
         }
         let text = ch.text.as_deref().map(markup::to_typst);
@@ -153,9 +181,20 @@ pub fn contents(lib: &Library, a: &Agreement, schemes: &[&Scheme], src: &SourceF
                             c.title = title.clone();
                         }
                     }
-                    None => diags.push(bad(i, "replace", format!("replacing clause `{id}` needs the new `text`"))),
+                    None => diags.push(bad(
+                        i,
+                        "replace",
+                        format!("replacing clause `{id}` needs the new `text`"),
+                    )),
                 },
-                None => diags.push(bad(i, "replace", format!("there is no clause `{id}` to replace{}", hint_na(&not_applicable, id)))),
+                None => diags.push(bad(
+                    i,
+                    "replace",
+                    format!(
+                        "there is no clause `{id}` to replace{}",
+                        hint_na(&not_applicable, id)
+                    ),
+                )),
             }
         } else if let Some(id) = &ch.remove {
             match clauses.iter().position(|c| &c.id == id) {
@@ -163,36 +202,79 @@ pub fn contents(lib: &Library, a: &Agreement, schemes: &[&Scheme], src: &SourceF
                     let c = clauses.remove(p);
                     removed.push((c.id, c.title));
                 }
-                None => diags.push(bad(i, "remove", format!("there is no clause `{id}` to remove{}", hint_na(&not_applicable, id)))),
+                None => diags.push(bad(
+                    i,
+                    "remove",
+                    format!(
+                        "there is no clause `{id}` to remove{}",
+                        hint_na(&not_applicable, id)
+                    ),
+                )),
             }
         } else if let Some(id) = &ch.add {
             if !crate::escape::is_label_safe(id) || id.contains('.') {
-                diags.push(bad(i, "add", format!("`{id}` cannot be a clause id: use lower-case letters, digits and hyphens")));
+                diags.push(bad(
+                    i,
+                    "add",
+                    format!(
+                        "`{id}` cannot be a clause id: use lower-case letters, digits and hyphens"
+                    ),
+                ));
                 continue;
             }
             if clauses.iter().any(|c| &c.id == id) || lib.clauses.iter().any(|c| &c.id == id) {
-                diags.push(bad(i, "add", format!("clause `{id}` already exists in the library; use `replace`")));
+                diags.push(bad(
+                    i,
+                    "add",
+                    format!("clause `{id}` already exists in the library; use `replace`"),
+                ));
                 continue;
             }
             let (Some(title), Some((t, _))) = (&ch.title, text) else {
-                diags.push(bad(i, "add", format!("adding clause `{id}` needs a `title` and `text`")));
+                diags.push(bad(
+                    i,
+                    "add",
+                    format!("adding clause `{id}` needs a `title` and `text`"),
+                ));
                 continue;
             };
             let at = match &ch.after {
                 Some(after) => match clauses.iter().position(|c| &c.id == after) {
                     Some(p) => p + 1,
                     None => {
-                        diags.push(bad(i, "after", format!("there is no clause `{after}` to add `{id}` after")));
+                        diags.push(bad(
+                            i,
+                            "after",
+                            format!("there is no clause `{after}` to add `{id}` after"),
+                        ));
                         continue;
                     }
                 },
                 None => clauses.len(),
             };
-            clauses.insert(at, Clause { id: id.clone(), title: title.clone(), change: Some("added"), typst: Some(t) });
+            clauses.insert(
+                at,
+                Clause {
+                    id: id.clone(),
+                    title: title.clone(),
+                    change: Some("added"),
+                    typst: Some(t),
+                },
+            );
         }
     }
-    let schedules = lib.schedules.iter().filter(|s| uses.wants(s.when)).cloned().collect();
-    let contents = Contents { clauses, schedules, removed, not_applicable };
+    let schedules = lib
+        .schedules
+        .iter()
+        .filter(|s| uses.wants(s.when))
+        .cloned()
+        .collect();
+    let contents = Contents {
+        clauses,
+        schedules,
+        removed,
+        not_applicable,
+    };
     // References in negotiated text must resolve, before typst runs.
     for (i, r) in refs {
         if !contents.has(r.kind, &r.id) {

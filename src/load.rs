@@ -33,7 +33,10 @@ impl SourceFile {
             Diagnostic::error(
                 Code::Io,
                 path,
-                format!("file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                format!(
+                    "file is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
             )
             .hint("save the file as UTF-8")
         })?;
@@ -41,7 +44,11 @@ impl SourceFile {
     }
 
     pub fn new(path: &Path, text: String) -> SourceFile {
-        SourceFile { path: path.to_path_buf(), text, index: std::sync::OnceLock::new() }
+        SourceFile {
+            path: path.to_path_buf(),
+            text,
+            index: std::sync::OnceLock::new(),
+        }
     }
 
     pub fn index(&self) -> &PosIndex {
@@ -82,7 +89,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
         }
         for entry in WalkDir::new(root).sort_by_file_name().follow_links(false) {
             let entry = entry.map_err(|e| {
-                Diagnostic::error(Code::Io, e.path().unwrap_or(root), format!("cannot list folder: {e}"))
+                Diagnostic::error(
+                    Code::Io,
+                    e.path().unwrap_or(root),
+                    format!("cannot list folder: {e}"),
+                )
             })?;
             if entry.file_type().is_file() && entry.file_name() == "agreement.yaml" {
                 found.push(entry.into_path());
@@ -100,7 +111,10 @@ pub fn parse<T: DeserializeOwned>(src: &SourceFile) -> (Option<T>, Vec<Diagnosti
     let mut tree: Value = match serde_yaml::from_str(&src.text) {
         Ok(v) => v,
         Err(e) => {
-            let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+            let (line, col) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((0, 0));
             let msg = strip_location(&e.to_string());
             diags.push(Diagnostic::error(Code::YamlSyntax, &src.path, msg).at(line, col));
             return (None, diags);
@@ -118,7 +132,9 @@ pub fn parse<T: DeserializeOwned>(src: &SourceFile) -> (Option<T>, Vec<Diagnosti
                 let raw = strip_location(&err.inner().to_string());
                 let (code, msg) = match Code::untag(&raw) {
                     (Some(c), m) => (c, m.to_string()),
-                    (None, m) if m.starts_with("unknown field") => (Code::UnknownField, m.to_string()),
+                    (None, m) if m.starts_with("unknown field") => {
+                        (Code::UnknownField, m.to_string())
+                    }
                     (None, m) => (Code::InvalidValue, m.to_string()),
                 };
                 let recovery = match code {
@@ -133,7 +149,10 @@ pub fn parse<T: DeserializeOwned>(src: &SourceFile) -> (Option<T>, Vec<Diagnosti
                         diags.push(src.at_key(code, &full, msg));
                         remove_key(&mut tree, &parent, &name)
                     }
-                    Code::MoneyFloat | Code::MoneyGrouping | Code::MoneyInvalid | Code::PercentInvalid => {
+                    Code::MoneyFloat
+                    | Code::MoneyGrouping
+                    | Code::MoneyInvalid
+                    | Code::PercentInvalid => {
                         diags.push(src.at_value(code, &path, msg));
                         replace(&mut tree, &path, Value::String("0".into()))
                     }

@@ -59,9 +59,16 @@ fn inline(line: &str, refs: &mut Vec<Reference>) -> String {
                 let parsed = inner
                     .strip_prefix("clause:")
                     .map(|id| (RefKind::Clause, id))
-                    .or_else(|| inner.strip_prefix("schedule:").map(|id| (RefKind::Schedule, id)));
+                    .or_else(|| {
+                        inner
+                            .strip_prefix("schedule:")
+                            .map(|id| (RefKind::Schedule, id))
+                    });
                 if let Some((kind, id)) = parsed.filter(|(_, id)| escape::is_label_safe(id)) {
-                    refs.push(Reference { kind, id: id.to_string() });
+                    refs.push(Reference {
+                        kind,
+                        id: id.to_string(),
+                    });
                     // A space-free reference; `#ref` needs no following text guard.
                     out.push_str(&format!("#ref(<{}{}>)", kind.label_prefix(), id));
                     rest = after;
@@ -78,7 +85,10 @@ fn inline(line: &str, refs: &mut Vec<Reference>) -> String {
                 }
             }
         }
-        let next = rest[1..].find(['{', '_']).map(|i| i + 1).unwrap_or(rest.len());
+        let next = rest[1..]
+            .find(['{', '_'])
+            .map(|i| i + 1)
+            .unwrap_or(rest.len());
         out.push_str(&escape::markup(&rest[..next]));
         rest = &rest[next..];
     }
@@ -97,7 +107,13 @@ mod tests {
             "#sub[If #ref(<cl-force-majeure>) applies\\, #emph[each] Partner\\:\n  + tells the others\\;\n  + waits\\.]\n\n#sub[See #ref(<sch-finance>)\\.]"
         );
         assert_eq!(refs.len(), 2);
-        assert_eq!(refs[0], Reference { kind: RefKind::Clause, id: "force-majeure".into() });
+        assert_eq!(
+            refs[0],
+            Reference {
+                kind: RefKind::Clause,
+                id: "force-majeure".into()
+            }
+        );
     }
 
     #[test]

@@ -50,16 +50,29 @@ pub fn environment(templates: &Path) -> Environment<'static> {
     env.set_keep_trailing_newline(true);
     env.add_filter("money", money);
     env.add_filter("money_or_nil", |v: Value| {
-        money(v.clone()).map(|m| if decimal(&v.to_string()).map(|d| d.is_zero()).unwrap_or(false) { "Nil".to_string() } else { m })
+        money(v.clone()).map(|m| {
+            if decimal(&v.to_string())
+                .map(|d| d.is_zero())
+                .unwrap_or(false)
+            {
+                "Nil".to_string()
+            } else {
+                m
+            }
+        })
     });
     env.add_filter("long_date", long_date);
     // "the Council is" → "The Council is" at the start of a sentence.
     env.add_filter("sentence", |s: String| {
         let mut c = s.chars();
-        c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect::<String>())
+            .unwrap_or_default()
     });
     env.add_filter("fy", fy);
-    env.add_filter("fy_start", |s: String| fy_parse(&s).map(|f| f.start().long()));
+    env.add_filter("fy_start", |s: String| {
+        fy_parse(&s).map(|f| f.start().long())
+    });
     env.add_filter("fy_end", |s: String| fy_parse(&s).map(|f| f.end().long()));
     // Multi-paragraph text: each paragraph escaped, paragraphs kept apart.
     env.add_filter("paras", |s: String| {
@@ -71,14 +84,20 @@ pub fn environment(templates: &Path) -> Environment<'static> {
             .collect();
         Value::from_safe_string(paras.join("\n\n"))
     });
-    env.add_filter("typst_str", |s: String| Value::from_safe_string(escape::string_literal(&s)));
+    env.add_filter("typst_str", |s: String| {
+        Value::from_safe_string(escape::string_literal(&s))
+    });
     env.add_filter("label", label);
     // A number for typst code (e.g. a chart's data): checked to be an exact
     // decimal, then written as is.
-    env.add_filter("num", |v: Value| decimal(&v.to_string()).map(|d| Value::from_safe_string(d.normalize().to_string())));
+    env.add_filter("num", |v: Value| {
+        decimal(&v.to_string()).map(|d| Value::from_safe_string(d.normalize().to_string()))
+    });
     env.add_filter("ordinal_letter", |i: usize| {
         // 0 -> A, 1 -> B ... for recitals.
-        char::from_u32('A' as u32 + (i as u32 % 26)).map(String::from).unwrap_or_default()
+        char::from_u32('A' as u32 + (i as u32 % 26))
+            .map(String::from)
+            .unwrap_or_default()
     });
     env
 }
@@ -89,12 +108,17 @@ fn load_template(root: &Path, name: &str) -> Result<Option<String>, Error> {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
-            return Err(Error::new(ErrorKind::InvalidOperation, format!("cannot read template {name}: {e}")))
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("cannot read template {name}: {e}"),
+            ))
         }
     };
     // Typst templates get line markers; the static typst files do not go
     // through minijinja at all.
-    Ok(Some(format!("{BEGIN_MARK}{name}{MARK_CLOSE}{text}{END_MARK}{name}{MARK_CLOSE}")))
+    Ok(Some(format!(
+        "{BEGIN_MARK}{name}{MARK_CLOSE}{text}{END_MARK}{name}{MARK_CLOSE}"
+    )))
 }
 
 /// Resolves a template name inside the templates folder, refusing names
@@ -102,21 +126,32 @@ fn load_template(root: &Path, name: &str) -> Result<Option<String>, Error> {
 pub fn template_path(root: &Path, name: &str) -> Result<PathBuf, String> {
     let rel = Path::new(name);
     if rel.is_absolute()
-        || rel.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
+        || rel
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
     {
-        return Err(format!("template name `{name}` must be a plain path inside templates/"));
+        return Err(format!(
+            "template name `{name}` must be a plain path inside templates/"
+        ));
     }
     let path = root.join(rel);
     if let (Ok(real), Ok(real_root)) = (path.canonicalize(), root.canonicalize()) {
         if !real.starts_with(&real_root) {
-            return Err(format!("template `{name}` is a link to a file outside templates/; refusing to read it"));
+            return Err(format!(
+                "template `{name}` is a link to a file outside templates/; refusing to read it"
+            ));
         }
     }
     Ok(path)
 }
 
 fn decimal(s: &str) -> Result<Decimal, Error> {
-    Decimal::from_str(s).map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("`{s}` is not an exact amount")))
+    Decimal::from_str(s).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`{s}` is not an exact amount"),
+        )
+    })
 }
 
 /// `{{ amount|money }}` → £60,267,168. Takes the exact decimal string the
@@ -134,8 +169,12 @@ fn long_date(s: String) -> Result<String, Error> {
 }
 
 fn fy_parse(s: &str) -> Result<FinancialYear, Error> {
-    FinancialYear::parse(s)
-        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`{s}` is not a financial year")))
+    FinancialYear::parse(s).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`{s}` is not a financial year"),
+        )
+    })
 }
 
 /// `{{ year|fy }}` → 2019/20
@@ -149,7 +188,10 @@ fn label(s: String) -> Result<Value, Error> {
     if escape::is_label_safe(&s) {
         Ok(Value::from_safe_string(s))
     } else {
-        Err(Error::new(ErrorKind::InvalidOperation, format!("`{s}` cannot be used as a label")))
+        Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`{s}` cannot be used as a label"),
+        ))
     }
 }
 
@@ -171,7 +213,9 @@ pub fn trace_line(generated: &str, target: usize) -> Option<(String, usize)> {
                 owner = Some(stack.last().cloned());
             }
             let marker = &rest[at..];
-            let Some(close) = marker.find(MARK_CLOSE) else { break };
+            let Some(close) = marker.find(MARK_CLOSE) else {
+                break;
+            };
             if let Some(name) = marker[..close].strip_prefix(BEGIN_MARK) {
                 stack.push((name.to_string(), n, 0));
             } else if let Some((_, start, _)) = stack.pop() {
@@ -202,21 +246,33 @@ mod tests {
     #[test]
     fn values_are_escaped_without_a_filter() {
         let env = env_with("Party: {{ name }}");
-        let out = env.get_template("t").unwrap().render(minijinja::context! { name => "#read(\"/etc/passwd\")" }).unwrap();
+        let out = env
+            .get_template("t")
+            .unwrap()
+            .render(minijinja::context! { name => "#read(\"/etc/passwd\")" })
+            .unwrap();
         assert_eq!(out, "Party: \\#read\\(\\\"\\/etc\\/passwd\\\"\\)");
     }
 
     #[test]
     fn paragraphs_are_escaped_and_kept_apart() {
         let env = env_with("{{ t|paras }}");
-        let out = env.get_template("t").unwrap().render(minijinja::context! { t => "= one\n#two\n\n\n- three" }).unwrap();
+        let out = env
+            .get_template("t")
+            .unwrap()
+            .render(minijinja::context! { t => "= one\n#two\n\n\n- three" })
+            .unwrap();
         assert_eq!(out, "\\= one \\#two\n\n\\- three");
     }
 
     #[test]
     fn undefined_values_are_errors() {
         let env = env_with("{{ nope }}");
-        assert!(env.get_template("t").unwrap().render(minijinja::context! {}).is_err());
+        assert!(env
+            .get_template("t")
+            .unwrap()
+            .render(minijinja::context! {})
+            .is_err());
     }
 
     #[test]
@@ -228,14 +284,20 @@ mod tests {
             .render(minijinja::context! { m => "60267168", d => "2019-04-01", y => "2019/20" })
             .unwrap();
         // Filter output is plain text, so it is escaped like any other value.
-        assert_eq!(out, escape::markup("£60,267,168 1 April 2019 2019/20 31 March 2020"));
+        assert_eq!(
+            out,
+            escape::markup("£60,267,168 1 April 2019 2019/20 31 March 2020")
+        );
     }
 
     #[test]
     fn label_filter_refuses_unsafe_ids() {
         let env = env_with("<{{ id|label }}>");
         let t = env.get_template("t").unwrap();
-        assert_eq!(t.render(minijinja::context! { id => "cl-term" }).unwrap(), "<cl-term>");
+        assert_eq!(
+            t.render(minijinja::context! { id => "cl-term" }).unwrap(),
+            "<cl-term>"
+        );
         assert!(t.render(minijinja::context! { id => "x> #read(" }).is_err());
     }
 
@@ -249,7 +311,8 @@ mod tests {
     #[test]
     fn traces_generated_lines_to_templates() {
         // main: "a", include inc ("b", "c"), "d".
-        let gen = "/*@s75-begin main*/a\n/*@s75-begin inc*/b\nc\n/*@s75-end inc*/d\n/*@s75-end main*/";
+        let gen =
+            "/*@s75-begin main*/a\n/*@s75-begin inc*/b\nc\n/*@s75-end inc*/d\n/*@s75-end main*/";
         assert_eq!(trace_line(gen, 1), Some(("main".into(), 1)));
         assert_eq!(trace_line(gen, 2), Some(("inc".into(), 1)));
         assert_eq!(trace_line(gen, 3), Some(("inc".into(), 2)));

@@ -44,7 +44,16 @@ pub struct SummaryRow {
 pub fn funding_summary(table: &ContributionTable) -> (Vec<SummaryRow>, Decimal, Money) {
     let exact: Vec<Decimal> = table.rows.iter().map(|r| r.total.amount()).collect();
     let (shown, total) = apportion::round_to_total(&exact, Decimal::from(1000));
-    let rows = table.rows.iter().zip(shown).map(|(r, k)| SummaryRow { name: r.name.clone(), thousands: k, exact: r.total }).collect();
+    let rows = table
+        .rows
+        .iter()
+        .zip(shown)
+        .map(|(r, k)| SummaryRow {
+            name: r.name.clone(),
+            thousands: k,
+            exact: r.total,
+        })
+        .collect();
     (rows, total, table.total)
 }
 
@@ -54,22 +63,46 @@ pub fn facts(a: &Agreement, schemes: &[&Scheme]) -> Vec<Fact> {
     let (summary, total_k, _) = funding_summary(&table);
     let mut out = Vec::new();
     for (row, s) in table.rows.iter().zip(&summary) {
-        out.push(Fact { what: row.name.clone(), amount: row.total, thousands: Some(s.thousands) });
+        out.push(Fact {
+            what: row.name.clone(),
+            amount: row.total,
+            thousands: Some(s.thousands),
+        });
         for (id, m) in table.partners.iter().zip(&row.amounts) {
-            out.push(Fact { what: format!("{} from {}", row.name, a.short_name(id).unwrap_or(id)), amount: *m, thousands: None });
+            out.push(Fact {
+                what: format!("{} from {}", row.name, a.short_name(id).unwrap_or(id)),
+                amount: *m,
+                thousands: None,
+            });
         }
     }
     for (id, m) in table.partners.iter().zip(&table.partner_totals) {
-        out.push(Fact { what: format!("the total from {}", a.short_name(id).unwrap_or(id)), amount: *m, thousands: None });
+        out.push(Fact {
+            what: format!("the total from {}", a.short_name(id).unwrap_or(id)),
+            amount: *m,
+            thousands: None,
+        });
     }
-    out.push(Fact { what: "the total of all contributions".into(), amount: table.total, thousands: Some(total_k) });
+    out.push(Fact {
+        what: "the total of all contributions".into(),
+        amount: table.total,
+        thousands: Some(total_k),
+    });
     for s in schemes {
         for f in &s.funds {
             for y in &f.contributions {
                 let total: Money = y.amounts.values().copied().sum();
-                out.push(Fact { what: format!("{} {}", f.name, y.financial_year), amount: total, thousands: None });
+                out.push(Fact {
+                    what: format!("{} {}", f.name, y.financial_year),
+                    amount: total,
+                    thousands: None,
+                });
                 for (id, m) in &y.amounts {
-                    out.push(Fact { what: format!("{} from {}", f.name, a.short_name(id).unwrap_or(id)), amount: *m, thousands: None });
+                    out.push(Fact {
+                        what: format!("{} from {}", f.name, a.short_name(id).unwrap_or(id)),
+                        amount: *m,
+                        thousands: None,
+                    });
                 }
             }
         }
@@ -83,8 +116,16 @@ pub fn text_context(a: &Agreement) -> Value {
     let (summary, total_k, _) = funding_summary(&table);
     let mut streams = BTreeMap::new();
     for (row, s) in table.rows.iter().zip(&summary) {
-        let by: BTreeMap<String, Money> = table.partners.iter().cloned().zip(row.amounts.iter().copied()).collect();
-        streams.insert(row.name.clone(), minijinja::context! { total => row.total, thousands => s.thousands, by => by });
+        let by: BTreeMap<String, Money> = table
+            .partners
+            .iter()
+            .cloned()
+            .zip(row.amounts.iter().copied())
+            .collect();
+        streams.insert(
+            row.name.clone(),
+            minijinja::context! { total => row.total, thousands => s.thousands, by => by },
+        );
     }
     let mut partners = BTreeMap::new();
     for (id, m) in table.partners.iter().zip(&table.partner_totals) {
@@ -129,7 +170,11 @@ fn segments(text: &str) -> Vec<(bool, &str)> {
 /// `{{ ... }}` expressions evaluated against the agreement's facts (their
 /// values escaped by the environment). Statements (`{% %}`) are not
 /// allowed: they are printed literally.
-pub fn text_to_typst(env: &minijinja::Environment<'static>, text: &str, cx: &Value) -> Result<Vec<String>, String> {
+pub fn text_to_typst(
+    env: &minijinja::Environment<'static>,
+    text: &str,
+    cx: &Value,
+) -> Result<Vec<String>, String> {
     let mut paras = Vec::new();
     for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
         let mut src = String::new();
@@ -165,7 +210,9 @@ pub struct Typed {
 
 fn figure_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|m|bn|million|billion)?\b").unwrap())
+    RE.get_or_init(|| {
+        Regex::new(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|m|bn|million|billion)?\b").unwrap()
+    })
 }
 
 /// The money figures typed in the literal parts of a text.
@@ -178,7 +225,9 @@ pub fn typed_figures(text: &str) -> Vec<Typed> {
                 let whole = c.get(0).unwrap();
                 let int = c[1].replace(',', "");
                 let frac = c.get(2).map(|m| m.as_str()).unwrap_or("");
-                let Ok(n) = Decimal::from_str(&format!("{int}{frac}")) else { continue };
+                let Ok(n) = Decimal::from_str(&format!("{int}{frac}")) else {
+                    continue;
+                };
                 let unit = match c.get(3).map(|m| m.as_str()) {
                     Some("k") => Decimal::from(1000),
                     Some("m") | Some("million") => Decimal::from(1_000_000),
@@ -187,7 +236,12 @@ pub fn typed_figures(text: &str) -> Vec<Typed> {
                 };
                 let places = frac.len().saturating_sub(1) as u32;
                 let precision = unit / Decimal::from(10u64.pow(places));
-                out.push(Typed { text: whole.as_str().trim().to_string(), value: n * unit, precision, offset: offset + whole.start() });
+                out.push(Typed {
+                    text: whole.as_str().trim().to_string(),
+                    value: n * unit,
+                    precision,
+                    offset: offset + whole.start(),
+                });
             }
         }
         offset += part.len();
@@ -201,8 +255,12 @@ fn agrees(t: &Typed, f: &Fact) -> bool {
     if t.precision <= Decimal::ONE {
         return (exact - t.value).abs() < t.precision.max(Decimal::new(1, 2));
     }
-    let rounded = (exact / t.precision).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero) * t.precision;
-    rounded == t.value || (t.precision == Decimal::from(1000) && f.thousands.map(|k| k * Decimal::from(1000)) == Some(t.value))
+    let rounded = (exact / t.precision)
+        .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        * t.precision;
+    rounded == t.value
+        || (t.precision == Decimal::from(1000)
+            && f.thousands.map(|k| k * Decimal::from(1000)) == Some(t.value))
 }
 
 /// Every typed figure in `text` that matches no figure of the agreement.
@@ -213,18 +271,32 @@ pub fn contradictions(src: &SourceFile, path: &str, text: &str, facts: &[Fact]) 
             continue;
         }
         // The nearest fact, to say what the figure probably should be.
-        let nearest = facts.iter().min_by_key(|f| (f.amount.amount() - t.value).abs());
+        let nearest = facts
+            .iter()
+            .min_by_key(|f| (f.amount.amount() - t.value).abs());
         let hint = match nearest {
             Some(f) => {
                 let shown = match f.thousands {
-                    Some(k) => format!(" (£{}k in the £000 summary)", format_pounds(k).trim_start_matches('£')),
+                    Some(k) => format!(
+                        " (£{}k in the £000 summary)",
+                        format_pounds(k).trim_start_matches('£')
+                    ),
                     None => String::new(),
                 };
                 format!("the nearest figure in the agreement is {}: {}{shown}; quote it with an expression instead of typing it", f.what, f.amount.display())
             }
             None => "quote the agreement's figures with expressions".into(),
         };
-        let mut d = src.at_value(Code::FigureContradicts, path, format!("{} does not match any figure in the agreement at the precision it is written", t.text)).hint(hint);
+        let mut d = src
+            .at_value(
+                Code::FigureContradicts,
+                path,
+                format!(
+                    "{} does not match any figure in the agreement at the precision it is written",
+                    t.text
+                ),
+            )
+            .hint(hint);
         // Block text starts on the line after its key; count lines in.
         d.line += text[..t.offset].matches('\n').count();
         out.push(d);
@@ -281,7 +353,14 @@ fn direction(v: Decimal) -> &'static str {
 
 fn rag(variance: Decimal, budget: Decimal, q: &Quarterly) -> (&'static str, Decimal) {
     if budget.is_zero() {
-        return (if variance > Decimal::ZERO { "Red" } else { "Green" }, Decimal::ZERO);
+        return (
+            if variance > Decimal::ZERO {
+                "Red"
+            } else {
+                "Green"
+            },
+            Decimal::ZERO,
+        );
     }
     let pct = variance * Decimal::from(100) / budget;
     let status = if pct >= q.rag.red.0 {
@@ -297,33 +376,63 @@ fn rag(variance: Decimal, budget: Decimal, q: &Quarterly) -> (&'static str, Deci
 /// Variances, RAG status and the split of each variance between the
 /// partners under the scheme's risk share (or in proportion to
 /// contributions).
-pub fn quarter(a: &Agreement, schemes: &[&Scheme], q: &Quarterly, lines: &[ActualsLine]) -> QuarterFigures {
+pub fn quarter(
+    a: &Agreement,
+    schemes: &[&Scheme],
+    q: &Quarterly,
+    lines: &[ActualsLine],
+) -> QuarterFigures {
     let mut out_lines = Vec::new();
     let mut partner_totals: BTreeMap<String, Money> = BTreeMap::new();
     for l in lines {
-        let Some(s) = schemes.iter().find(|s| s.id == l.scheme) else { continue };
+        let Some(s) = schemes.iter().find(|s| s.id == l.scheme) else {
+            continue;
+        };
         let variance = l.forecast_outturn.amount() - l.budget.amount();
         let (status, pct) = rag(variance, l.budget.amount(), q);
         let (ids, weights, basis): (Vec<String>, Vec<Decimal>, String) = match &s.risk_share {
             Some(r) if r.basis == RiskBasis::FixedPercentages && !r.shares.is_empty() => (
                 r.shares.keys().cloned().collect(),
                 r.shares.values().map(|p| p.0).collect(),
-                format!("fixed shares: {}", r.shares.iter().map(|(id, p)| format!("{} {}%", a.short_name(id).unwrap_or(id), p.0.normalize())).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "fixed shares: {}",
+                    r.shares
+                        .iter()
+                        .map(|(id, p)| format!(
+                            "{} {}%",
+                            a.short_name(id).unwrap_or(id),
+                            p.0.normalize()
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ),
             _ => {
                 let mut by: BTreeMap<String, Decimal> = BTreeMap::new();
                 for f in &s.funds {
-                    for y in f.contributions.iter().filter(|y| y.financial_year == q.financial_year) {
+                    for y in f
+                        .contributions
+                        .iter()
+                        .filter(|y| y.financial_year == q.financial_year)
+                    {
                         for (id, m) in &y.amounts {
                             *by.entry(id.clone()).or_default() += m.amount();
                         }
                     }
                 }
-                (by.keys().cloned().collect(), by.values().copied().collect(), "in proportion to contributions".into())
+                (
+                    by.keys().cloned().collect(),
+                    by.values().copied().collect(),
+                    "in proportion to contributions".into(),
+                )
             }
         };
         let shares: Vec<(String, Money)> = match apportion::split(variance, &weights) {
-            Some(parts) => ids.iter().cloned().zip(parts.into_iter().map(Money::new)).collect(),
+            Some(parts) => ids
+                .iter()
+                .cloned()
+                .zip(parts.into_iter().map(Money::new))
+                .collect(),
             None => Vec::new(),
         };
         for (id, m) in &shares {
@@ -342,7 +451,11 @@ pub fn quarter(a: &Agreement, schemes: &[&Scheme], q: &Quarterly, lines: &[Actua
             direction: direction(variance),
             variance_abs: Money::new(variance.abs()),
             shares,
-            basis: if weights.iter().copied().sum::<Decimal>().is_zero() { "not shared: the scheme holds no contributions".into() } else { basis },
+            basis: if weights.iter().copied().sum::<Decimal>().is_zero() {
+                "not shared: the scheme holds no contributions".into()
+            } else {
+                basis
+            },
         });
     }
     let sum = |f: fn(&QuarterLine) -> Money| out_lines.iter().map(f).sum::<Money>();
@@ -368,22 +481,47 @@ mod tests {
 
     #[test]
     fn reads_typed_figures_and_their_precision() {
-        let t = typed_figures("DFG is £3,920k and iBCF £3,403k; total £60,267,168 or £14.7m. {{ total|money }}");
-        let got: Vec<(String, Decimal, Decimal)> = t.iter().map(|t| (t.text.clone(), t.value, t.precision)).collect();
+        let t = typed_figures(
+            "DFG is £3,920k and iBCF £3,403k; total £60,267,168 or £14.7m. {{ total|money }}",
+        );
+        let got: Vec<(String, Decimal, Decimal)> = t
+            .iter()
+            .map(|t| (t.text.clone(), t.value, t.precision))
+            .collect();
         assert_eq!(
             got,
             vec![
-                ("£3,920k".into(), Decimal::from(3_920_000), Decimal::from(1000)),
-                ("£3,403k".into(), Decimal::from(3_403_000), Decimal::from(1000)),
-                ("£60,267,168".into(), Decimal::from(60_267_168), Decimal::ONE),
-                ("£14.7m".into(), Decimal::from(14_700_000), Decimal::from(100_000)),
+                (
+                    "£3,920k".into(),
+                    Decimal::from(3_920_000),
+                    Decimal::from(1000)
+                ),
+                (
+                    "£3,403k".into(),
+                    Decimal::from(3_403_000),
+                    Decimal::from(1000)
+                ),
+                (
+                    "£60,267,168".into(),
+                    Decimal::from(60_267_168),
+                    Decimal::ONE
+                ),
+                (
+                    "£14.7m".into(),
+                    Decimal::from(14_700_000),
+                    Decimal::from(100_000)
+                ),
             ]
         );
     }
 
     #[test]
     fn a_rounded_figure_agrees_only_at_its_precision() {
-        let dfg = Fact { what: "DFG".into(), amount: Money::new(Decimal::from(3_919_459)), thousands: Some(Decimal::from(3919)) };
+        let dfg = Fact {
+            what: "DFG".into(),
+            amount: Money::new(Decimal::from(3_919_459)),
+            thousands: Some(Decimal::from(3919)),
+        };
         let t = |s: &str| typed_figures(s).remove(0);
         assert!(agrees(&t("£3,919k"), &dfg));
         assert!(!agrees(&t("£3,920k"), &dfg));

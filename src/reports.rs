@@ -77,7 +77,16 @@ pub fn load(
             let (r, mut d) = load::parse::<Report>(&source);
             found.append(&mut d);
             r.map(|r| {
-                check_report(&source, &r, a, agreement_id, schemes, env, &mut texts, &mut found);
+                check_report(
+                    &source,
+                    &r,
+                    a,
+                    agreement_id,
+                    schemes,
+                    env,
+                    &mut texts,
+                    &mut found,
+                );
                 Doc::Report(r)
             })
         }
@@ -85,7 +94,13 @@ pub fn load(
     let errors = doc.is_none() || found.iter().any(Diagnostic::is_error);
     let warnings = found.iter().any(|d| !d.is_error());
     diags.extend(found);
-    Some(LoadedReport { source, doc, errors, warnings, texts })
+    Some(LoadedReport {
+        source,
+        doc,
+        errors,
+        warnings,
+        texts,
+    })
 }
 
 /// The text fields of a report, with their YAML paths.
@@ -95,9 +110,15 @@ fn text_fields(r: &Report) -> Vec<(String, &str)> {
         ("purpose".into(), r.purpose.as_str()),
         ("policy_framework".into(), r.policy_framework.as_str()),
         ("background".into(), r.background.as_str()),
-        ("resource_implications".into(), r.resource_implications.as_str()),
+        (
+            "resource_implications".into(),
+            r.resource_implications.as_str(),
+        ),
         ("circulation".into(), r.circulation.as_str()),
-        ("equality_and_human_rights".into(), r.equality_and_human_rights.as_str()),
+        (
+            "equality_and_human_rights".into(),
+            r.equality_and_human_rights.as_str(),
+        ),
     ];
     if let Some(t) = &r.reasons_for_recommendations {
         v.push(("reasons_for_recommendations".into(), t));
@@ -145,31 +166,56 @@ fn check_report(
             Ok(t) => {
                 texts.insert(path, t);
             }
-            Err(e) => out.push(src.at_value(Code::ReportExpression, &path, format!("an expression in this text cannot be evaluated: {e}"))),
+            Err(e) => out.push(src.at_value(
+                Code::ReportExpression,
+                &path,
+                format!("an expression in this text cannot be evaluated: {e}"),
+            )),
         }
     }
 }
 
 /// The actuals lines, from the YAML or the CSV file it names, checked
 /// against the agreement's term and schemes.
-fn quarterly_lines(src: &SourceFile, q: &Quarterly, a: &Agreement, schemes: &[&Scheme], out: &mut Vec<Diagnostic>) -> Option<Vec<ActualsLine>> {
+fn quarterly_lines(
+    src: &SourceFile,
+    q: &Quarterly,
+    a: &Agreement,
+    schemes: &[&Scheme],
+    out: &mut Vec<Diagnostic>,
+) -> Option<Vec<ActualsLine>> {
     let term_end = a.term.extendable_to.unwrap_or(a.term.initial_term_end);
     if !(1..=4).contains(&q.quarter) {
-        out.push(src.at_value(Code::QuarterOutsideTerm, "quarter", format!("quarter {} is not 1 to 4", q.quarter)));
+        out.push(src.at_value(
+            Code::QuarterOutsideTerm,
+            "quarter",
+            format!("quarter {} is not 1 to 4", q.quarter),
+        ));
     }
     let fy = q.financial_year;
     if fy.end() < a.term.commencement || fy.start() > term_end {
         out.push(src.at_value(
             Code::QuarterOutsideTerm,
             "financial_year",
-            format!("{fy} is outside the agreement's term ({} to {})", a.term.commencement.long(), term_end.long()),
+            format!(
+                "{fy} is outside the agreement's term ({} to {})",
+                a.term.commencement.long(),
+                term_end.long()
+            ),
         ));
     }
     let mut lines = q.lines.clone();
-    let mut origin: Vec<(PathBuf, String)> = (0..lines.len()).map(|i| (src.path.clone(), format!("lines[{i}].scheme"))).collect();
+    let mut origin: Vec<(PathBuf, String)> = (0..lines.len())
+        .map(|i| (src.path.clone(), format!("lines[{i}].scheme")))
+        .collect();
     if let Some(file) = &q.lines_file {
         let rel = Path::new(file);
-        if rel.is_absolute() || rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) || rel.components().count() != 1 {
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+            || rel.components().count() != 1
+        {
             out.push(src.at_value(Code::ActualsFile, "lines_file", format!("`{file}` must be a file name in the report's own folder; paths with `..` or folders are refused")));
             return None;
         }
@@ -177,7 +223,11 @@ fn quarterly_lines(src: &SourceFile, q: &Quarterly, a: &Agreement, schemes: &[&S
         let mut reader = match csv::Reader::from_path(&path) {
             Ok(r) => r,
             Err(e) => {
-                out.push(src.at_value(Code::ActualsFile, "lines_file", format!("cannot read `{file}`: {e}")));
+                out.push(src.at_value(
+                    Code::ActualsFile,
+                    "lines_file",
+                    format!("cannot read `{file}`: {e}"),
+                ));
                 return None;
             }
         };
@@ -188,7 +238,10 @@ fn quarterly_lines(src: &SourceFile, q: &Quarterly, a: &Agreement, schemes: &[&S
                     lines.push(l);
                     origin.push((path.clone(), format!("row {row}")));
                 }
-                Err(e) => out.push(Diagnostic::error(Code::ActualsFile, &path, format!("row {row}: {e}")).at(row, 1)),
+                Err(e) => out.push(
+                    Diagnostic::error(Code::ActualsFile, &path, format!("row {row}: {e}"))
+                        .at(row, 1),
+                ),
             }
         }
     }
@@ -196,7 +249,14 @@ fn quarterly_lines(src: &SourceFile, q: &Quarterly, a: &Agreement, schemes: &[&S
         if !schemes.iter().any(|s| s.id == l.scheme) {
             let ids: Vec<&str> = schemes.iter().map(|s| s.id.as_str()).collect();
             let d = if *file == src.path {
-                src.at_value(Code::UnknownScheme, at, format!("there are actuals for scheme `{}`, which the agreement does not have", l.scheme))
+                src.at_value(
+                    Code::UnknownScheme,
+                    at,
+                    format!(
+                        "there are actuals for scheme `{}`, which the agreement does not have",
+                        l.scheme
+                    ),
+                )
             } else {
                 let row: usize = at.trim_start_matches("row ").parse().unwrap_or(0);
                 Diagnostic::error(Code::UnknownScheme, file, format!("{at}: there are actuals for scheme `{}`, which the agreement does not have", l.scheme)).at(row, 1)
@@ -219,7 +279,12 @@ struct CsvLine {
 impl CsvLine {
     fn into_line(self) -> Result<ActualsLine, String> {
         let m = |s: &str| Money::parse(s).map_err(|e| e.to_string());
-        Ok(ActualsLine { scheme: self.scheme, budget: m(&self.budget)?, spent_to_date: m(&self.spent_to_date)?, forecast_outturn: m(&self.forecast_outturn)? })
+        Ok(ActualsLine {
+            scheme: self.scheme,
+            budget: m(&self.budget)?,
+            spent_to_date: m(&self.spent_to_date)?,
+            forecast_outturn: m(&self.forecast_outturn)?,
+        })
     }
 }
 
@@ -232,21 +297,42 @@ struct SummaryView {
 }
 
 /// The context for `report.typ.j2`.
-pub fn report_context(a: &Agreement, r: &Report, texts: &std::collections::BTreeMap<String, Vec<String>>) -> Value {
+pub fn report_context(
+    a: &Agreement,
+    r: &Report,
+    texts: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Value {
     let table = ContributionTable::compute(a);
     let (rows, total_thousands, total) = figures::funding_summary(&table);
     // Paragraphs of the body are numbered through the whole report; short
     // texts (title, recommendations) are run together.
     let numbered = |k: &str| {
-        texts.get(k).map(|ps| Value::from_safe_string(ps.iter().map(|p| format!("#para[{p}]")).collect::<Vec<_>>().join("\n\n"))).unwrap_or(Value::from(()))
+        texts
+            .get(k)
+            .map(|ps| {
+                Value::from_safe_string(
+                    ps.iter()
+                        .map(|p| format!("#para[{p}]"))
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
+                )
+            })
+            .unwrap_or(Value::from(()))
     };
-    let t = |k: &str| texts.get(k).map(|ps| Value::from_safe_string(ps.join(" "))).unwrap_or(Value::from(()));
+    let t = |k: &str| {
+        texts
+            .get(k)
+            .map(|ps| Value::from_safe_string(ps.join(" ")))
+            .unwrap_or(Value::from(()))
+    };
     let recommendations: Vec<Value> = r
         .recommendations
         .iter()
         .enumerate()
         .map(|(i, rec)| {
-            let items: Vec<Value> = (0..rec.items.len()).map(|j| t(&format!("recommendations[{i}].items[{j}]"))).collect();
+            let items: Vec<Value> = (0..rec.items.len())
+                .map(|j| t(&format!("recommendations[{i}].items[{j}]")))
+                .collect();
             minijinja::context! { text => t(&format!("recommendations[{i}].text")), items => items }
         })
         .collect();
@@ -276,11 +362,29 @@ pub fn report_context(a: &Agreement, r: &Report, texts: &std::collections::BTree
 }
 
 /// The context for `quarterly.typ.j2`.
-pub fn quarterly_context(a: &Agreement, schemes: &[&Scheme], q: &Quarterly, lines: &[ActualsLine]) -> Value {
+pub fn quarterly_context(
+    a: &Agreement,
+    schemes: &[&Scheme],
+    q: &Quarterly,
+    lines: &[ActualsLine],
+) -> Value {
     let figs = figures::quarter(a, schemes, q, lines);
-    let names: std::collections::BTreeMap<String, String> =
-        a.parties.iter().map(|p| (p.id.clone(), p.short_name.clone())).chain(a.groups.iter().filter_map(|g| g.id.clone().map(|id| (id, g.name.clone())))).collect();
-    let max = figs.lines.iter().map(|l| l.budget.amount().max(l.forecast_outturn.amount())).max().unwrap_or_default();
+    let names: std::collections::BTreeMap<String, String> = a
+        .parties
+        .iter()
+        .map(|p| (p.id.clone(), p.short_name.clone()))
+        .chain(
+            a.groups
+                .iter()
+                .filter_map(|g| g.id.clone().map(|id| (id, g.name.clone()))),
+        )
+        .collect();
+    let max = figs
+        .lines
+        .iter()
+        .map(|l| l.budget.amount().max(l.forecast_outturn.amount()))
+        .max()
+        .unwrap_or_default();
     minijinja::context! {
         a => Value::from_serialize(a),
         q => Value::from_serialize(q),

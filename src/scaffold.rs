@@ -26,15 +26,33 @@ fn field_example(field: &str) -> &'static str {
 pub fn skeleton(t: &SchemeTemplate, agreement_title: &str, id: &str) -> String {
     let mut y = String::new();
     // Editors with the YAML language server complete and check the file.
-    let _ = writeln!(y, "# yaml-language-server: $schema=../../../schemas/scheme.schema.json");
-    let _ = writeln!(y, "# Scheme specification `{id}` for the {agreement_title}.");
-    let _ = writeln!(y, "# Complete every heading of the Schedule 1 Part 2 template and replace each [INSERT].");
-    let _ = writeln!(y, "# `s75 check` lists what is still to do; `s75 check --final` fails until it is done.");
+    let _ = writeln!(
+        y,
+        "# yaml-language-server: $schema=../../../schemas/scheme.schema.json"
+    );
+    let _ = writeln!(
+        y,
+        "# Scheme specification `{id}` for the {agreement_title}."
+    );
+    let _ = writeln!(
+        y,
+        "# Complete every heading of the Schedule 1 Part 2 template and replace each [INSERT]."
+    );
+    let _ = writeln!(
+        y,
+        "# `s75 check` lists what is still to do; `s75 check --final` fails until it is done."
+    );
     let _ = writeln!(y, "kind: scheme");
     let _ = writeln!(y, "id: {id}");
     let _ = writeln!(y, "title: \"[INSERT] title of the scheme\"");
-    let _ = writeln!(y, "# commencement: YYYY-MM-DD   # defaults to the agreement's commencement date");
-    let _ = writeln!(y, "# end: YYYY-MM-DD            # defaults to the end of the agreement's term");
+    let _ = writeln!(
+        y,
+        "# commencement: YYYY-MM-DD   # defaults to the agreement's commencement date"
+    );
+    let _ = writeln!(
+        y,
+        "# end: YYYY-MM-DD            # defaults to the end of the agreement's term"
+    );
     let mut written = std::collections::HashSet::new();
     let mut sections = String::new();
     for (n, h) in t.headings.iter().enumerate() {
@@ -44,11 +62,19 @@ pub fn skeleton(t: &SchemeTemplate, agreement_title: &str, id: &str) -> String {
             let _ = writeln!(comment, "#    - {g}");
         }
         if fields.is_empty() {
-            sections.push_str(&comment.replace("\n# ", "\n  # ").replace("\n#    ", "\n  #    "));
+            sections.push_str(
+                &comment
+                    .replace("\n# ", "\n  # ")
+                    .replace("\n#    ", "\n  #    "),
+            );
             let _ = writeln!(sections, "  {}: \"[INSERT]\"", h.key);
         } else {
             y.push_str(&comment);
-            let _ = writeln!(y, "# (or, if it does not apply: sections.{}: {{not_applicable: \"reason\"}})", h.key);
+            let _ = writeln!(
+                y,
+                "# (or, if it does not apply: sections.{}: {{not_applicable: \"reason\"}})",
+                h.key
+            );
             for f in fields {
                 if written.insert(f) {
                     y.push_str(field_example(f));
@@ -67,7 +93,10 @@ pub fn write(agreement_dir: &Path, text: &str, id: &str) -> std::io::Result<Path
     let dir = agreement_dir.join("schemes");
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{id}.yaml"));
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
     f.write_all(text.as_bytes())?;
     Ok(path)
 }

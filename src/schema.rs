@@ -60,8 +60,14 @@ pub fn all() -> Vec<(&'static str, Schema)> {
     vec![
         ("agreement", schemars::schema_for!(crate::model::Agreement)),
         ("scheme", schemars::schema_for!(crate::model::Scheme)),
-        ("report", schemars::schema_for!(crate::model::report::Report)),
-        ("quarterly", schemars::schema_for!(crate::model::report::Quarterly)),
+        (
+            "report",
+            schemars::schema_for!(crate::model::report::Report),
+        ),
+        (
+            "quarterly",
+            schemars::schema_for!(crate::model::report::Quarterly),
+        ),
     ]
 }
 

@@ -48,34 +48,59 @@ fn forms(term: &str) -> Vec<String> {
 fn alternation(term: &str) -> String {
     let mut forms = forms(term);
     forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    forms.iter().map(|f| regex::escape(f)).collect::<Vec<_>>().join("|")
+    forms
+        .iter()
+        .map(|f| regex::escape(f))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// Matches a term and its plural or singular, as a whole phrase.
 pub fn term_pattern(term: &str) -> Regex {
-    Regex::new(&format!(r"(^|[^\p{{L}}\p{{N}}])(?:{})($|[^\p{{L}}\p{{N}}])", alternation(term))).expect("escaped term is a valid pattern")
+    Regex::new(&format!(
+        r"(^|[^\p{{L}}\p{{N}}])(?:{})($|[^\p{{L}}\p{{N}}])",
+        alternation(term)
+    ))
+    .expect("escaped term is a valid pattern")
 }
 
 /// Which of `terms` the text uses.
 pub fn used<'a>(terms: impl IntoIterator<Item = &'a str>, text: &str) -> HashSet<&'a str> {
-    terms.into_iter().filter(|t| term_pattern(t).is_match(text)).collect()
+    terms
+        .into_iter()
+        .filter(|t| term_pattern(t).is_match(text))
+        .collect()
 }
 
 /// The lines of generated source outside the given templates' output
 /// (e.g. the definitions clause), with their line numbers. With `plain`,
 /// each line is reduced to the words a reader sees.
 pub fn body_lines(source: &str, skip: &[&str], plain_text: bool) -> Vec<(usize, String)> {
-    let begins: Vec<String> = skip.iter().map(|t| format!("{}{t}*/", render::BEGIN_MARK)).collect();
-    let ends: Vec<String> = skip.iter().map(|t| format!("{}{t}*/", render::END_MARK)).collect();
+    let begins: Vec<String> = skip
+        .iter()
+        .map(|t| format!("{}{t}*/", render::BEGIN_MARK))
+        .collect();
+    let ends: Vec<String> = skip
+        .iter()
+        .map(|t| format!("{}{t}*/", render::END_MARK))
+        .collect();
     let mut depth = 0usize;
     let mut out = Vec::new();
     for (i, line) in source.lines().enumerate() {
-        let opened = line.contains("/*@s75-begin ") && begins.iter().any(|b| line.contains(b.as_str()));
+        let opened =
+            line.contains("/*@s75-begin ") && begins.iter().any(|b| line.contains(b.as_str()));
         if opened {
             depth += 1;
         }
         if depth == 0 {
-            out.push((i + 1, if plain_text { plain(line) } else { line.to_string() }));
+            out.push((
+                i + 1,
+                if plain_text {
+                    plain(line)
+                } else {
+                    line.to_string()
+                },
+            ));
         }
         if line.contains("/*@s75-end ") && ends.iter().any(|e| line.contains(e.as_str())) {
             depth = depth.saturating_sub(1);
@@ -94,8 +119,15 @@ pub fn used_terms<'a>(terms: impl IntoIterator<Item = &'a str>, text: &str) -> H
     }
     let mut alternatives: Vec<&String> = by_form.keys().collect();
     alternatives.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    let pattern = alternatives.iter().map(|f| regex::escape(f)).collect::<Vec<_>>().join("|");
-    let re = Regex::new(&format!(r"(?:^|[^\p{{L}}\p{{N}}])({pattern})(?:$|[^\p{{L}}\p{{N}}])")).expect("escaped terms form a valid pattern");
+    let pattern = alternatives
+        .iter()
+        .map(|f| regex::escape(f))
+        .collect::<Vec<_>>()
+        .join("|");
+    let re = Regex::new(&format!(
+        r"(?:^|[^\p{{L}}\p{{N}}])({pattern})(?:$|[^\p{{L}}\p{{N}}])"
+    ))
+    .expect("escaped terms form a valid pattern");
     let mut found = HashSet::new();
     let mut at = 0;
     while let Some(c) = re.captures_at(text, at) {
@@ -112,7 +144,18 @@ pub fn used_terms<'a>(terms: impl IntoIterator<Item = &'a str>, text: &str) -> H
 /// A line of generated typst reduced to the words a reader sees.
 fn plain(line: &str) -> String {
     let t = line.trim_start();
-    if ["#set ", "#show", "#import", "#let ", "#scheme-start", "#metadata"].iter().any(|p| t.starts_with(p)) || t.starts_with("//") {
+    if [
+        "#set ",
+        "#show",
+        "#import",
+        "#let ",
+        "#scheme-start",
+        "#metadata",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
+        || t.starts_with("//")
+    {
         return String::new();
     }
     static CLEAN: std::sync::OnceLock<Vec<(Regex, &'static str)>> = std::sync::OnceLock::new();
@@ -135,11 +178,75 @@ fn plain(line: &str) -> String {
 
 /// Words a sentence may start with that are not part of a term.
 const OPENERS: &[&str] = &[
-    "A", "All", "An", "And", "Any", "As", "At", "Before", "Both", "But", "By", "Each", "Either", "Every", "For", "From",
-    "If", "In", "It", "Its", "Neither", "No", "Nor", "Nothing", "On", "Once", "Only", "Or", "Subject", "Such", "That",
-    "The", "Their", "These", "This", "Those", "To", "Under", "Unless", "Until", "When", "Where", "Whether", "While", "Whose",
-    "With", "Within", "Without", "Who", "Which", "What", "How", "After", "We", "They", "Part", "Schedule", "Table",
-    "Page", "Clause", "Paragraph", "Dated", "Date", "Name", "Partner", "Total", "Authorised", "Executed", "Signed",
+    "A",
+    "All",
+    "An",
+    "And",
+    "Any",
+    "As",
+    "At",
+    "Before",
+    "Both",
+    "But",
+    "By",
+    "Each",
+    "Either",
+    "Every",
+    "For",
+    "From",
+    "If",
+    "In",
+    "It",
+    "Its",
+    "Neither",
+    "No",
+    "Nor",
+    "Nothing",
+    "On",
+    "Once",
+    "Only",
+    "Or",
+    "Subject",
+    "Such",
+    "That",
+    "The",
+    "Their",
+    "These",
+    "This",
+    "Those",
+    "To",
+    "Under",
+    "Unless",
+    "Until",
+    "When",
+    "Where",
+    "Whether",
+    "While",
+    "Whose",
+    "With",
+    "Within",
+    "Without",
+    "Who",
+    "Which",
+    "What",
+    "How",
+    "After",
+    "We",
+    "They",
+    "Part",
+    "Schedule",
+    "Table",
+    "Page",
+    "Clause",
+    "Paragraph",
+    "Dated",
+    "Date",
+    "Name",
+    "Partner",
+    "Total",
+    "Authorised",
+    "Executed",
+    "Signed",
 ];
 
 /// A capitalised phrase found in the text and not accounted for.
@@ -163,8 +270,12 @@ impl Phrases {
         let mut set = HashSet::new();
         for text in texts {
             let mut run: Vec<String> = Vec::new();
-            for raw in text.split(|c: char| c.is_whitespace() || ",.;:()[]{}\"“”/".contains(c)) {
-                let w = raw.strip_suffix("'s").or_else(|| raw.strip_suffix("’s")).unwrap_or(raw);
+            for raw in text.split(|c: char| c.is_whitespace() || ",.;:()[]{}\"“”/".contains(c))
+            {
+                let w = raw
+                    .strip_suffix("'s")
+                    .or_else(|| raw.strip_suffix("’s"))
+                    .unwrap_or(raw);
                 let cap = w.chars().next().is_some_and(char::is_uppercase);
                 let connector = !run.is_empty() && CONNECTORS.contains(&w.to_lowercase().as_str());
                 if cap || connector {
@@ -195,9 +306,17 @@ fn add_runs(set: &mut HashSet<String>, run: &[String]) {
 
 /// Capitalised phrases of two or more words that are neither defined
 /// terms, nor part of a name given in the YAML, nor a known proper name.
-pub fn undefined_phrases(lines: &[(usize, String)], defined: &[String], known: &Phrases) -> Vec<Undefined> {
-    let defined_set: Vec<Regex> = defined.iter().map(|d| Regex::new(&format!("^(?:{})$", alternation(d))).unwrap()).collect();
-    let allowed = |piece: &str| defined_set.iter().any(|re| re.is_match(piece)) || known.contains(piece);
+pub fn undefined_phrases(
+    lines: &[(usize, String)],
+    defined: &[String],
+    known: &Phrases,
+) -> Vec<Undefined> {
+    let defined_set: Vec<Regex> = defined
+        .iter()
+        .map(|d| Regex::new(&format!("^(?:{})$", alternation(d))).unwrap())
+        .collect();
+    let allowed =
+        |piece: &str| defined_set.iter().any(|re| re.is_match(piece)) || known.contains(piece);
     let word = Regex::new(r"\p{Lu}[\p{L}\p{N}'’\-]*|[^\s]+").unwrap();
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -211,7 +330,10 @@ pub fn undefined_phrases(lines: &[(usize, String)], defined: &[String], known: &
             if run.len() >= 2 && !decomposes(run, &allowed) {
                 let phrase = run.join(" ");
                 if seen.insert(phrase.clone()) {
-                    out.push(Undefined { phrase, line: *line });
+                    out.push(Undefined {
+                        phrase,
+                        line: *line,
+                    });
                 }
             }
             run.clear();
@@ -219,8 +341,15 @@ pub fn undefined_phrases(lines: &[(usize, String)], defined: &[String], known: &
         for m in word.find_iter(text) {
             // Possessives: "Host Partner's" is a use of "Host Partner".
             let w = m.as_str();
-            let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w).trim_end_matches(['’', '\'']);
-            let cap = w.chars().next().is_some_and(char::is_uppercase) && w.chars().skip(1).all(|c| c.is_alphanumeric() || "'’-".contains(c));
+            let w = w
+                .strip_suffix("'s")
+                .or_else(|| w.strip_suffix("’s"))
+                .unwrap_or(w)
+                .trim_end_matches(['’', '\'']);
+            let cap = w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .skip(1)
+                    .all(|c| c.is_alphanumeric() || "'’-".contains(c));
             // Anything else, connectors included, ends the run; names with
             // connectors are known piecewise on either side.
             if cap && w.chars().count() > 1 {
@@ -247,21 +376,47 @@ fn decomposes(run: &[&str], allowed: &impl Fn(&str) -> bool) -> bool {
 
 /// Duplicates within the glossary and the agreement's own definitions, and
 /// agreement definitions never used.
-pub fn check_definitions(src: &SourceFile, glossary: &Glossary, added: &[crate::model::agreement::Definition], body: &str, mode: Mode) -> Vec<Diagnostic> {
+pub fn check_definitions(
+    src: &SourceFile,
+    glossary: &Glossary,
+    added: &[crate::model::agreement::Definition],
+    body: &str,
+    mode: Mode,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for t in &glossary.terms {
-        seen.insert(t.term.to_lowercase(), "the standard glossary (templates/terms.yaml)");
+        seen.insert(
+            t.term.to_lowercase(),
+            "the standard glossary (templates/terms.yaml)",
+        );
     }
     for (i, d) in added.iter().enumerate() {
         let path = format!("definitions[{i}].term");
         if let Some(where_) = seen.get(&d.term.to_lowercase()) {
-            out.push(src.at_value(Code::DuplicateTerm, &path, format!("“{}” is defined twice: here and in {where_}", d.term)).graded(mode));
+            out.push(
+                src.at_value(
+                    Code::DuplicateTerm,
+                    &path,
+                    format!("“{}” is defined twice: here and in {where_}", d.term),
+                )
+                .graded(mode),
+            );
         } else {
             seen.insert(d.term.to_lowercase(), "this agreement's definitions");
         }
         if !term_pattern(&d.term).is_match(body) {
-            out.push(src.at_value(Code::UnusedTerm, &path, format!("“{}” is defined but not used anywhere in the agreement", d.term)).graded(mode));
+            out.push(
+                src.at_value(
+                    Code::UnusedTerm,
+                    &path,
+                    format!(
+                        "“{}” is defined but not used anywhere in the agreement",
+                        d.term
+                    ),
+                )
+                .graded(mode),
+            );
         }
     }
     out
@@ -282,11 +437,27 @@ mod tests {
     #[test]
     fn flags_capitalised_phrases_that_are_not_defined() {
         let lines = vec![
-            (1, "The Host Partner reports to the Shared Care Record board.".to_string()),
-            (2, "The National Health Service Act 2006 applies to Leicestershire County Council.".to_string()),
+            (
+                1,
+                "The Host Partner reports to the Shared Care Record board.".to_string(),
+            ),
+            (
+                2,
+                "The National Health Service Act 2006 applies to Leicestershire County Council."
+                    .to_string(),
+            ),
         ];
-        let known = Phrases::of(["name: Leicestershire County Council", "National Health Service Act 2006"]);
+        let known = Phrases::of([
+            "name: Leicestershire County Council",
+            "National Health Service Act 2006",
+        ]);
         let found = undefined_phrases(&lines, &["Host Partner".into()], &known);
-        assert_eq!(found, vec![Undefined { phrase: "Shared Care Record".into(), line: 1 }]);
+        assert_eq!(
+            found,
+            vec![Undefined {
+                phrase: "Shared Care Record".into(),
+                line: 1
+            }]
+        );
     }
 }

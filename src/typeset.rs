@@ -73,11 +73,14 @@ impl S75World {
         let rooted = id.get();
         if !matches!(rooted.root(), VirtualRoot::Project) {
             return Err(FileError::Other(Some(
-                "typst packages are not available to s75 documents; use files under templates/".into(),
+                "typst packages are not available to s75 documents; use files under templates/"
+                    .into(),
             )));
         }
         let vpath = rooted.vpath().get_without_slash();
-        let rel = vpath.strip_prefix("templates/").ok_or(FileError::AccessDenied)?;
+        let rel = vpath
+            .strip_prefix("templates/")
+            .ok_or(FileError::AccessDenied)?;
         render::template_path(&self.templates, rel).map_err(|m| FileError::Other(Some(m.into())))
     }
 }
@@ -129,7 +132,11 @@ fn file_id(name: &str) -> FileId {
 pub fn typeset(job: Job<'_>) -> Result<Output, Vec<Diagnostic>> {
     let (y, m, d) = job.date;
     let today = Datetime::from_ymd(y, m, d).ok_or_else(|| {
-        vec![Diagnostic::error(Code::Typeset, Path::new(job.name), format!("invalid document date {y}-{m}-{d}"))]
+        vec![Diagnostic::error(
+            Code::Typeset,
+            Path::new(job.name),
+            format!("invalid document date {y}-{m}-{d}"),
+        )]
     })?;
     let mut inputs = Dict::new();
     for (k, v) in &job.inputs {
@@ -146,18 +153,30 @@ pub fn typeset(job: Job<'_>) -> Result<Output, Vec<Diagnostic>> {
     let started = std::time::Instant::now();
     let result = typst::compile::<PagedDocument>(&world);
     let layout_time = started.elapsed();
-    let warnings: Vec<Diagnostic> = result.warnings.iter().map(|w| convert(&world, job.templates, w)).collect();
+    let warnings: Vec<Diagnostic> = result
+        .warnings
+        .iter()
+        .map(|w| convert(&world, job.templates, w))
+        .collect();
     let doc = match result.output {
         Ok(doc) => doc,
         Err(errors) => {
             typst::comemo::evict(10);
-            return Err(errors.iter().map(|e| convert(&world, job.templates, e)).collect());
+            return Err(errors
+                .iter()
+                .map(|e| convert(&world, job.templates, e))
+                .collect());
         }
     };
 
     let standards = if job.archival {
-        PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
-            .map_err(|e| vec![Diagnostic::error(Code::Typeset, Path::new(job.name), e.message().to_string())])?
+        PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1]).map_err(|e| {
+            vec![Diagnostic::error(
+                Code::Typeset,
+                Path::new(job.name),
+                e.message().to_string(),
+            )]
+        })?
     } else {
         PdfStandards::default()
     };
@@ -176,8 +195,19 @@ pub fn typeset(job: Job<'_>) -> Result<Output, Vec<Diagnostic>> {
     let pages = doc.pages().len();
     drop(doc);
     typst::comemo::evict(10);
-    let pdf = pdf.map_err(|errs| errs.iter().map(|e| convert(&world, job.templates, e)).collect::<Vec<_>>())?;
-    Ok(Output { pdf, pages, page_text, warnings, layout_time, export_time })
+    let pdf = pdf.map_err(|errs| {
+        errs.iter()
+            .map(|e| convert(&world, job.templates, e))
+            .collect::<Vec<_>>()
+    })?;
+    Ok(Output {
+        pdf,
+        pages,
+        page_text,
+        warnings,
+        layout_time,
+        export_time,
+    })
 }
 
 /// The text of a frame, a line per baseline, with a space wherever two
@@ -201,7 +231,11 @@ fn frame_text(frame: &typst::layout::Frame) -> String {
     out
 }
 
-fn collect_text(frame: &typst::layout::Frame, origin: typst::layout::Point, out: &mut Vec<(f64, f64, f64, String)>) {
+fn collect_text(
+    frame: &typst::layout::Frame,
+    origin: typst::layout::Point,
+    out: &mut Vec<(f64, f64, f64, String)>,
+) {
     use typst::layout::FrameItem;
     for (pos, item) in frame.items() {
         let at = origin + *pos;
@@ -210,7 +244,12 @@ fn collect_text(frame: &typst::layout::Frame, origin: typst::layout::Point, out:
                 let shifted = at + typst::layout::Point::new(g.transform.tx, g.transform.ty);
                 collect_text(&g.frame, shifted, out);
             }
-            FrameItem::Text(t) => out.push((at.y.to_pt(), at.x.to_pt(), t.width().to_pt(), t.text.to_string())),
+            FrameItem::Text(t) => out.push((
+                at.y.to_pt(),
+                at.x.to_pt(),
+                t.width().to_pt(),
+                t.text.to_string(),
+            )),
             _ => {}
         }
     }
@@ -228,22 +267,41 @@ fn convert(world: &S75World, templates: &Path, d: &SourceDiagnostic) -> Diagnost
     let mut extra = String::new();
     if let (Some(id), Some(range)) = (d.span.id(), world.range(d.span)) {
         if let Ok(src) = world.source(id) {
-            let l = src.lines().byte_to_line(range.start).map(|l| l + 1).unwrap_or(0);
+            let l = src
+                .lines()
+                .byte_to_line(range.start)
+                .map(|l| l + 1)
+                .unwrap_or(0);
             if id == world.main.id() {
-                let text = src.text().lines().nth(l.saturating_sub(1)).unwrap_or("").trim().to_string();
+                let text = src
+                    .text()
+                    .lines()
+                    .nth(l.saturating_sub(1))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
                 if let Some((tpl, tline)) = render::trace_line(src.text(), l) {
                     file = templates.join(tpl);
                     line = tline;
                     extra = format!(" (generated line {l}: `{text}`)");
                 }
             } else {
-                file = templates.join(id.vpath().get_without_slash().trim_start_matches("templates/"));
+                file = templates.join(
+                    id.vpath()
+                        .get_without_slash()
+                        .trim_start_matches("templates/"),
+                );
                 line = l;
             }
         }
     }
     let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
-    let mut diag = Diagnostic::error(Code::Typeset, &file, format!("typst: {}{}", d.message, extra)).at(line, 0);
+    let mut diag = Diagnostic::error(
+        Code::Typeset,
+        &file,
+        format!("typst: {}{}", d.message, extra),
+    )
+    .at(line, 0);
     diag.severity = severity;
     if !hints.is_empty() {
         diag.hint = hints.join("; ");

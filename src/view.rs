@@ -90,7 +90,12 @@ pub fn headings<'a>(t: &'a SchemeTemplate, s: Option<&'a Scheme>) -> Vec<Heading
         .collect()
 }
 
-pub fn scheme<'a>(a: &'a Agreement, t: &'a SchemeTemplate, s: &'a Scheme, index: usize) -> SchemeView<'a> {
+pub fn scheme<'a>(
+    a: &'a Agreement,
+    t: &'a SchemeTemplate,
+    s: &'a Scheme,
+    index: usize,
+) -> SchemeView<'a> {
     let partners: Vec<String> = a.parties.iter().map(|p| p.id.clone()).collect();
     let funds = s
         .funds
@@ -99,10 +104,16 @@ pub fn scheme<'a>(a: &'a Agreement, t: &'a SchemeTemplate, s: &'a Scheme, index:
             let years: Vec<ContributionTable> = f
                 .contributions
                 .iter()
-                .map(|y| ContributionTable::for_year(&partners, y.financial_year, &f.name, &y.amounts))
+                .map(|y| {
+                    ContributionTable::for_year(&partners, y.financial_year, &f.name, &y.amounts)
+                })
                 .collect();
             let zero_value = years.iter().all(|y| y.total == Money::ZERO);
-            FundView { fund: f, years, zero_value }
+            FundView {
+                fund: f,
+                years,
+                zero_value,
+            }
         })
         .collect();
     let term_end = a.term.extendable_to.unwrap_or(a.term.initial_term_end);
@@ -158,7 +169,13 @@ impl AgreementCx {
             .iter()
             .map(|d| minijinja::context! { term => d.term.clone(), meaning => Value::from_safe_string(d.meaning.clone()) })
             .collect();
-        let get = |k: &str| self.values.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+        let get = |k: &str| {
+            self.values
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
         minijinja::context! {
             a => get("a"), parties => get("parties"), party => get("party"), table => get("table"),
             year_made => get("year_made"), host => get("host"), template => get("template"),
@@ -175,18 +192,39 @@ impl AgreementCx {
 /// With `scheme_bodies` false the Part 3 specifications are left out: a
 /// check has already checked each scheme on its own, and their text is
 /// not linted, so `s75 check` need not render it.
-pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme], contents: &Contents, scheme_bodies: bool) -> AgreementCx {
+pub fn agreement_context(
+    a: &Agreement,
+    t: &SchemeTemplate,
+    schemes: &[&Scheme],
+    contents: &Contents,
+    scheme_bodies: bool,
+) -> AgreementCx {
     let parties = parties(a);
-    let by_id: BTreeMap<&str, &PartyView> = parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
+    let by_id: BTreeMap<&str, &PartyView> =
+        parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
     let table = ContributionTable::compute(a);
     let year_made = a.date_made.unwrap_or(a.term.commencement).year();
     let uses = Uses::of(a, schemes);
-    let schemes: Vec<SchemeView> = schemes.iter().enumerate().map(|(i, s)| scheme(a, t, s, i)).collect();
+    let schemes: Vec<SchemeView> = schemes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| scheme(a, t, s, i))
+        .collect();
     let schemes_value = if scheme_bodies {
         Value::from_serialize(&schemes)
     } else {
         // Titles and risk shares only: what Schedule 3 and the headings use.
-        Value::from_serialize(schemes.iter().map(|s| SchemeSummary { id: &s.scheme.id, title: &s.scheme.title, letter: &s.letter, risk_share: &s.scheme.risk_share }).collect::<Vec<_>>())
+        Value::from_serialize(
+            schemes
+                .iter()
+                .map(|s| SchemeSummary {
+                    id: &s.scheme.id,
+                    title: &s.scheme.title,
+                    letter: &s.letter,
+                    risk_share: &s.scheme.risk_share,
+                })
+                .collect::<Vec<_>>(),
+        )
     };
     let clauses: Vec<Value> = contents
         .clauses
@@ -207,7 +245,10 @@ pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme],
             ("party", Value::from_serialize(&by_id)),
             ("table", Value::from_serialize(&table)),
             ("year_made", Value::from(year_made)),
-            ("host", Value::from_serialize(by_id.get(a.pooled_fund.host.as_str()))),
+            (
+                "host",
+                Value::from_serialize(by_id.get(a.pooled_fund.host.as_str())),
+            ),
             ("template", Value::from_serialize(headings(t, None))),
             ("schemes", schemes_value),
             ("uses", Value::from_serialize(uses)),
@@ -222,7 +263,8 @@ pub fn agreement_context(a: &Agreement, t: &SchemeTemplate, schemes: &[&Scheme],
 /// The values a standalone scheme specification's templates see.
 pub fn scheme_context(a: &Agreement, t: &SchemeTemplate, s: &Scheme, index: usize) -> Value {
     let parties = parties(a);
-    let by_id: BTreeMap<&str, &PartyView> = parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
+    let by_id: BTreeMap<&str, &PartyView> =
+        parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
     minijinja::context! {
         a => Value::from_serialize(a),
         parties => Value::from_serialize(&parties),

@@ -36,7 +36,10 @@ impl PosIndex {
     /// Builds the index. A file that does not parse gives an empty index:
     /// serde_yaml will already have reported the syntax error.
     pub fn build(src: &str) -> PosIndex {
-        let mut b = Builder { stack: Vec::new(), index: PosIndex::default() };
+        let mut b = Builder {
+            stack: Vec::new(),
+            index: PosIndex::default(),
+        };
         let mut parser = Parser::new_from_str(src);
         let _ = parser.load(&mut b, false);
         b.index
@@ -101,8 +104,14 @@ pub fn join_index(parent: &str, i: usize) -> String {
 }
 
 enum Frame {
-    Map { path: String, key: Option<(String, Pos)> },
-    Seq { path: String, next: usize },
+    Map {
+        path: String,
+        key: Option<(String, Pos)>,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
 }
 
 struct Builder {
@@ -112,7 +121,10 @@ struct Builder {
 
 fn pos(m: &Marker) -> Pos {
     // yaml-rust2 counts lines from 1 and columns from 0.
-    Pos { line: m.line(), column: m.col() + 1 }
+    Pos {
+        line: m.line(),
+        column: m.col() + 1,
+    }
 }
 
 impl Builder {
@@ -121,13 +133,27 @@ impl Builder {
     fn node(&mut self, at: Pos, scalar: Option<&str>) -> Option<String> {
         match self.stack.last_mut() {
             None => {
-                self.index.entries.insert(String::new(), Entry { key: None, value: at, text: scalar.map(str::to_string) });
+                self.index.entries.insert(
+                    String::new(),
+                    Entry {
+                        key: None,
+                        value: at,
+                        text: scalar.map(str::to_string),
+                    },
+                );
                 Some(String::new())
             }
             Some(Frame::Seq { path, next }) => {
                 let p = join_index(path, *next);
                 *next += 1;
-                self.index.entries.insert(p.clone(), Entry { key: None, value: at, text: scalar.map(str::to_string) });
+                self.index.entries.insert(
+                    p.clone(),
+                    Entry {
+                        key: None,
+                        value: at,
+                        text: scalar.map(str::to_string),
+                    },
+                );
                 Some(p)
             }
             Some(Frame::Map { path, key }) => match key.take() {
@@ -138,7 +164,14 @@ impl Builder {
                 }
                 Some((k, kpos)) => {
                     let p = join_key(path, &k);
-                    self.index.entries.insert(p.clone(), Entry { key: Some(kpos), value: at, text: scalar.map(str::to_string) });
+                    self.index.entries.insert(
+                        p.clone(),
+                        Entry {
+                            key: Some(kpos),
+                            value: at,
+                            text: scalar.map(str::to_string),
+                        },
+                    );
                     Some(p)
                 }
             },

@@ -7,13 +7,16 @@ use common::{example_yaml, stderr, Project};
 use s75::build::{self, Options};
 
 fn build_in(p: &Project) -> build::Report {
-    build::run(&Options {
-        paths: vec![p.root().join("agreements")],
-        templates: common::repo().join("templates"),
-        out: p.root().join("out"),
-        emit_typst: true,
-        check_only: false,
-        mode: s75::diag::Mode::Draft,
+    build::run(&{
+        let mut o = Options::new(
+            vec![p.root().join("agreements")],
+            common::repo().join("templates"),
+            p.root().join("out"),
+        );
+        o.emit_typst = true;
+        o.check_only = false;
+        o.mode = s75::diag::Mode::Draft;
+        o
     })
 }
 
@@ -27,7 +30,11 @@ fn example_builds_into_a_readable_agreement() {
     let text = doc.page_text.join("\n");
 
     // Cover and contents.
-    assert!(doc.page_text[0].contains("Better Care Fund Section 75 Agreement 2019/20"), "{}", doc.page_text[0]);
+    assert!(
+        doc.page_text[0].contains("Better Care Fund Section 75 Agreement 2019/20"),
+        "{}",
+        doc.page_text[0]
+    );
     assert!(doc.page_text[0].contains("LEICESTERSHIRE COUNTY COUNCIL"));
     assert!(doc.page_text[1].contains("Contents"));
     assert!(doc.page_text[1].contains("Definitions and interpretation"));
@@ -41,7 +48,14 @@ fn example_builds_into_a_readable_agreement() {
 
     // Figures come out of arithmetic: the column totals and grand total of
     // Schedule 3 appear though no total is typed in any template.
-    for figure in ["£39,177,206", "£21,089,962", "£60,267,168", "£16,825,074", "£22,352,132", "£3,919,459"] {
+    for figure in [
+        "£39,177,206",
+        "£21,089,962",
+        "£60,267,168",
+        "£16,825,074",
+        "£22,352,132",
+        "£3,919,459",
+    ] {
         assert!(text.contains(figure), "missing {figure}");
     }
 
@@ -50,12 +64,21 @@ fn example_builds_into_a_readable_agreement() {
     assert_eq!(text.matches("Executed as a deed by").count(), 2);
 
     // Cross-references resolved by typst to generated numbers.
-    assert!(text.contains("Table 1 of Schedule 3"), "reference to the finance schedule");
+    assert!(
+        text.contains("Table 1 of Schedule 3"),
+        "reference to the finance schedule"
+    );
     // Every page after the cover carries "Page n of N", and N is the
     // document's real page count.
     let last = doc.page_text.last().unwrap();
-    assert!(last.contains(&format!("Page {} of {}", doc.pages, doc.pages)), "{last}");
-    assert!(doc.pages > 5, "an agreement with schedules is more than five pages");
+    assert!(
+        last.contains(&format!("Page {} of {}", doc.pages, doc.pages)),
+        "{last}"
+    );
+    assert!(
+        doc.pages > 5,
+        "an agreement with schedules is more than five pages"
+    );
 
     // The PDF itself, and the emitted typst beside it.
     let pdf = std::fs::read(p.pdf_path()).unwrap();
@@ -87,8 +110,14 @@ fn yaml_values_print_literally_and_never_run_as_typst() {
     let text = report.built[0].page_text.join("\n");
     // Ligatures and justification do not change characters; squeeze spaces.
     let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(squeeze(&text).contains(hostile), "hostile name not printed literally");
-    assert!(!text.contains("root:"), "file contents leaked into the document");
+    assert!(
+        squeeze(&text).contains(hostile),
+        "hostile name not printed literally"
+    );
+    assert!(
+        !text.contains("root:"),
+        "file contents leaked into the document"
+    );
 }
 
 /// Builds a good PDF, breaks the YAML, builds again: exit 1, a located
@@ -103,11 +132,21 @@ fn refused(broken: &str, expect_code: &str, expect_in_message: &str) {
     let out = p.s75(&["build"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains(expect_code), "expected {expect_code} in:\n{err}");
-    assert!(err.contains(expect_in_message), "expected `{expect_in_message}` in:\n{err}");
+    assert!(
+        err.contains(expect_code),
+        "expected {expect_code} in:\n{err}"
+    );
+    assert!(
+        err.contains(expect_in_message),
+        "expected `{expect_in_message}` in:\n{err}"
+    );
     let located = regex_lite_location(&err);
     assert!(located, "no file:line:column in:\n{err}");
-    assert_eq!(std::fs::read(p.pdf_path()).unwrap(), before, "earlier PDF was changed");
+    assert_eq!(
+        std::fs::read(p.pdf_path()).unwrap(),
+        before,
+        "earlier PDF was changed"
+    );
     assert!(!err.contains("panicked"));
 }
 
@@ -116,7 +155,12 @@ fn regex_lite_location(s: &str) -> bool {
     s.split("agreement.yaml:").skip(1).any(|rest| {
         let mut parts = rest.splitn(3, ':');
         let line = parts.next().unwrap_or("");
-        let col: String = parts.next().unwrap_or("").chars().take_while(|c| c.is_ascii_digit()).collect();
+        let col: String = parts
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
         line.parse::<usize>().is_ok() && !col.is_empty()
     })
 }
@@ -130,7 +174,8 @@ fn yaml_syntax_error_is_refused() {
 #[test]
 fn unknown_key_is_refused() {
     // The misspelt key is unknown and the real one is then missing.
-    let broken = example_yaml().replace("    short_name: the Council", "    short_nmae: the Council");
+    let broken =
+        example_yaml().replace("    short_name: the Council", "    short_nmae: the Council");
     refused(&broken, "E101", "unknown field `short_nmae`");
 }
 
@@ -158,7 +203,10 @@ fn every_problem_in_a_file_is_reported_together() {
         .replace("\"£3,919,459\"", "\"£3,919,45\"")
         .replace("council: \"£2,414,247\"", "council: 2414247.0")
         .replace("  host: council", "  host: county")
-        .replace("    telephone: 01509 567700\n    notices:", "    telephone: 01509 567700\n    colour: blue\n    notices:");
+        .replace(
+            "    telephone: 01509 567700\n    notices:",
+            "    telephone: 01509 567700\n    colour: blue\n    notices:",
+        );
     let p = Project::with_agreement(&broken);
     let out = p.s75(&["check"]);
     let err = stderr(&out);
@@ -166,7 +214,10 @@ fn every_problem_in_a_file_is_reported_together() {
     for code in ["E104", "E103", "E101"] {
         assert!(err.contains(code), "missing {code} in:\n{err}");
     }
-    assert!(err.contains("3 error(s)") || err.contains("4 error(s)"), "{err}");
+    assert!(
+        err.contains("3 error(s)") || err.contains("4 error(s)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -177,7 +228,12 @@ fn stated_total_that_disagrees_is_reported_with_the_difference() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("E202"), "{err}");
-    assert!(err.contains("£60,267,186") && err.contains("£60,267,168") && err.contains("difference of £18"), "{err}");
+    assert!(
+        err.contains("£60,267,186")
+            && err.contains("£60,267,168")
+            && err.contains("difference of £18"),
+        "{err}"
+    );
 }
 
 #[test]

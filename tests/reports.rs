@@ -28,11 +28,14 @@ fn board_report_quotes_the_agreement_and_its_thousands_reconcile() {
     let p = with_reports(&[("hwb.yaml", &example_report(BCF, "hwb-2020-01-23.yaml"))]);
     let report = p.run(false, Mode::Draft);
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
-    let doc = report.built("reports/hwb-2020-01-23.pdf").expect("report built");
+    let doc = report
+        .built("reports/hwb-2020-01-23.pdf")
+        .expect("report built");
     let text = doc.page_text.join("\n");
     let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(squeezed.contains("HEALTH AND WELLBEING BOARD – 23 JANUARY 2020"));
-    assert!(squeezed.contains("The BCF expenditure plan for Leicestershire totals £60,267,168 in 2019/20"));
+    assert!(squeezed
+        .contains("The BCF expenditure plan for Leicestershire totals £60,267,168 in 2019/20"));
     assert!(squeezed.contains("managed by Helen Moran, Assistant Business Partner (Finance)"));
 
     // The £000 table: each row's £000 figure is within one of its exact
@@ -48,36 +51,67 @@ fn board_report_quotes_the_agreement_and_its_thousands_reconcile() {
         .collect();
     let (total_row, parts) = rows.split_last().expect("table rows");
     assert_eq!(parts.len(), 5, "{rows:?}");
-    assert_eq!(parts.iter().map(|(k, _)| *k).sum::<Decimal>(), total_row.0, "parts add up to the shown total");
+    assert_eq!(
+        parts.iter().map(|(k, _)| *k).sum::<Decimal>(),
+        total_row.0,
+        "parts add up to the shown total"
+    );
     assert_eq!(total_row.1, Decimal::from(60_267_168));
     for (k, exact) in parts {
-        assert!((*k * Decimal::from(1000) - exact).abs() < Decimal::from(1000), "{k} traces to {exact}");
+        assert!(
+            (*k * Decimal::from(1000) - exact).abs() < Decimal::from(1000),
+            "{k} traces to {exact}"
+        );
     }
     // The seed's retyped £3,920k cannot appear: DFG is 3,919 here.
-    assert!(text.contains("Disabled Facilities Grant 3,919 £3,919,459"), "{text}");
+    assert!(
+        text.contains("Disabled Facilities Grant 3,919 £3,919,459"),
+        "{text}"
+    );
 }
 
 #[test]
 fn paragraphs_are_numbered_through_the_report_and_cabinet_reports_have_parts() {
-    let p = Project::with_agreement(&std::fs::read_to_string(common::repo().join("agreements/leicestershire-ld-2020-24/agreement.yaml")).unwrap());
-    p.write_report("cabinet.yaml", &example_report("leicestershire-ld-2020-24", "cabinet-2020-03-24.yaml"));
+    let p = Project::with_agreement(
+        &std::fs::read_to_string(
+            common::repo().join("agreements/leicestershire-ld-2020-24/agreement.yaml"),
+        )
+        .unwrap(),
+    );
+    p.write_report(
+        "cabinet.yaml",
+        &example_report("leicestershire-ld-2020-24", "cabinet-2020-03-24.yaml"),
+    );
     let report = p.run(false, Mode::Draft);
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
-    let text = report.built("reports/cabinet-2020-03-24.pdf").unwrap().page_text.join("\n");
+    let text = report
+        .built("reports/cabinet-2020-03-24.pdf")
+        .unwrap()
+        .page_text
+        .join("\n");
     let a = text.find("PART A").expect("PART A");
     let b = text.find("PART B").expect("PART B");
     assert!(a < b);
     let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(squeezed.contains("£7,459,000 from the County Council and £7,256,000 from the CCGs, £14,715,000 in all"));
+    assert!(squeezed.contains(
+        "£7,459,000 from the County Council and £7,256,000 from the CCGs, £14,715,000 in all"
+    ));
     assert!(squeezed.contains("run until 31 March 2024") && squeezed.contains("to 31 March 2026"));
     let numbers: Vec<usize> = text
         .lines()
         .filter_map(|l| l.split_once(". ").and_then(|(n, _)| n.trim().parse().ok()))
         .collect();
     assert!(numbers.len() > 10, "{numbers:?}");
-    assert_eq!(numbers, (1..=numbers.len()).collect::<Vec<_>>(), "numbered through the whole report");
+    assert_eq!(
+        numbers,
+        (1..=numbers.len()).collect::<Vec<_>>(),
+        "numbered through the whole report"
+    );
     for letter in ["a)", "b)", "c)", "i)", "ii)", "iii)"] {
-        assert!(text.lines().any(|l| l.trim_start().starts_with(letter)), "recommendation {letter}");
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(letter)),
+            "recommendation {letter}"
+        );
     }
 }
 
@@ -89,25 +123,51 @@ fn a_typed_figure_that_contradicts_the_agreement_is_an_error() {
     );
     let p = with_reports(&[("hwb.yaml", &yaml)]);
     let diags = p.run(true, Mode::Draft).diagnostics;
-    let found: Vec<_> = diags.iter().filter(|d| d.code == Code::FigureContradicts).collect();
+    let found: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code == Code::FigureContradicts)
+        .collect();
     assert_eq!(found.len(), 2, "{diags:#?}");
-    let dfg = found.iter().find(|d| d.message.starts_with("£3,920k")).unwrap();
-    assert!(dfg.hint.contains("Disabled Facilities Grant: £3,919,459 (£3,919k in the £000 summary)"), "{}", dfg.hint);
+    let dfg = found
+        .iter()
+        .find(|d| d.message.starts_with("£3,920k"))
+        .unwrap();
+    assert!(
+        dfg.hint
+            .contains("Disabled Facilities Grant: £3,919,459 (£3,919k in the £000 summary)"),
+        "{}",
+        dfg.hint
+    );
     assert_eq!(dfg.line, line_of(&yaml, "£3,920k"));
     assert!(found.iter().any(|d| d.message.starts_with("£60.2m")));
     // Correct figures typed at their precision pass.
-    let fine = example_report(BCF, "hwb-2020-01-23.yaml").replace("The pooled fund is hosted", "The grant is £3,919k, in all £60.3m. The pooled fund is hosted");
+    let fine = example_report(BCF, "hwb-2020-01-23.yaml").replace(
+        "The pooled fund is hosted",
+        "The grant is £3,919k, in all £60.3m. The pooled fund is hosted",
+    );
     let p = with_reports(&[("hwb.yaml", &fine)]);
-    assert!(!p.run(true, Mode::Draft).diagnostics.iter().any(|d| d.code == Code::FigureContradicts));
+    assert!(!p
+        .run(true, Mode::Draft)
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::FigureContradicts));
 }
 
 #[test]
 fn a_report_citing_an_unknown_agreement_is_an_error() {
-    let yaml = example_report(BCF, "hwb-2020-01-23.yaml").replace("kind: report\n", "kind: report\nagreement: leicestershire-bcf-2099\n");
+    let yaml = example_report(BCF, "hwb-2020-01-23.yaml").replace(
+        "kind: report\n",
+        "kind: report\nagreement: leicestershire-bcf-2099\n",
+    );
     let p = with_reports(&[("hwb.yaml", &yaml)]);
     let diags = p.run(true, Mode::Draft).diagnostics;
-    let d = diags.iter().find(|d| d.code == Code::ReportAgreement).unwrap_or_else(|| panic!("{diags:#?}"));
-    assert!(d.message.contains("cites agreement `leicestershire-bcf-2099`"));
+    let d = diags
+        .iter()
+        .find(|d| d.code == Code::ReportAgreement)
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    assert!(d
+        .message
+        .contains("cites agreement `leicestershire-bcf-2099`"));
     assert_eq!(d.line, line_of(&yaml, "agreement: leicestershire-bcf-2099"));
 }
 
@@ -116,15 +176,27 @@ const QUARTERLY: &str = "kind: quarterly\nid: q3\nfinancial_year: 2019/20\nquart
 #[test]
 fn quarterly_report_splits_the_overspend_to_the_penny_under_the_risk_share() {
     // The seed's stated shares, 6.64% / 5.04% / 88.32%.
-    let hart = clean_hart().replace("\"6.66%\"", "\"6.64%\"").replace("\"5.02%\"", "\"5.04%\"");
+    let hart = clean_hart()
+        .replace("\"6.66%\"", "\"6.64%\"")
+        .replace("\"5.02%\"", "\"5.04%\"");
     let p = Project::with_agreement(&example_yaml());
     p.write_scheme("hart", &hart);
     p.write_report("q3.yaml", QUARTERLY);
     let report = p.run(false, Mode::Draft);
-    let text = report.built("reports/q3.pdf").expect("built").page_text.join("\n");
+    let text = report
+        .built("reports/q3.pdf")
+        .expect("built")
+        .page_text
+        .join("\n");
     let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(squeezed.contains("an overspend of £150,000. The overall status is Amber"), "{squeezed}");
-    assert!(squeezed.contains("the Council £132,480, ELRCCG £7,560 and WLCCG £9,960"), "{squeezed}");
+    assert!(
+        squeezed.contains("an overspend of £150,000. The overall status is Amber"),
+        "{squeezed}"
+    );
+    assert!(
+        squeezed.contains("the Council £132,480, ELRCCG £7,560 and WLCCG £9,960"),
+        "{squeezed}"
+    );
     assert!(squeezed.contains("£150,000 (2.8%) Amber"));
 }
 
@@ -132,25 +204,51 @@ fn quarterly_report_splits_the_overspend_to_the_penny_under_the_risk_share() {
 fn quarterly_input_errors_are_located() {
     let outside = QUARTERLY.replace("financial_year: 2019/20", "financial_year: 2021/22");
     let unknown = QUARTERLY.replace("scheme: hart", "scheme: reablement");
-    let p = with_reports(&[("outside.yaml", &outside), ("unknown.yaml", &unknown.replace("id: q3", "id: q3b"))]);
+    let p = with_reports(&[
+        ("outside.yaml", &outside),
+        ("unknown.yaml", &unknown.replace("id: q3", "id: q3b")),
+    ]);
     let diags = p.run(true, Mode::Draft).diagnostics;
-    let d = diags.iter().find(|d| d.code == Code::QuarterOutsideTerm).unwrap_or_else(|| panic!("{diags:#?}"));
-    assert!(d.message.contains("2021/22 is outside the agreement's term"));
+    let d = diags
+        .iter()
+        .find(|d| d.code == Code::QuarterOutsideTerm)
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    assert!(d
+        .message
+        .contains("2021/22 is outside the agreement's term"));
     assert_eq!(d.line, line_of(&outside, "financial_year"));
-    let d = diags.iter().find(|d| d.code == Code::UnknownScheme).unwrap();
+    let d = diags
+        .iter()
+        .find(|d| d.code == Code::UnknownScheme)
+        .unwrap();
     assert!(d.message.contains("scheme `reablement`"));
     assert_eq!(d.line, line_of(&unknown, "reablement"));
 
     // A CSV with an unknown scheme names the CSV file and row; `..` is refused.
     let csv = QUARTERLY.split("lines:").next().unwrap().to_string() + "lines_file: actuals.csv\n";
-    let p = with_reports(&[("q.yaml", &csv), ("actuals.csv", "scheme,budget,spent_to_date,forecast_outturn\nhart,1000,500,900\nfalls,1000,500,900\n")]);
+    let p = with_reports(&[
+        ("q.yaml", &csv),
+        (
+            "actuals.csv",
+            "scheme,budget,spent_to_date,forecast_outturn\nhart,1000,500,900\nfalls,1000,500,900\n",
+        ),
+    ]);
     let diags = p.run(true, Mode::Draft).diagnostics;
-    let d = diags.iter().find(|d| d.code == Code::UnknownScheme).unwrap_or_else(|| panic!("{diags:#?}"));
+    let d = diags
+        .iter()
+        .find(|d| d.code == Code::UnknownScheme)
+        .unwrap_or_else(|| panic!("{diags:#?}"));
     assert!(d.file.ends_with("actuals.csv") && d.line == 3, "{d:?}");
-    let escape = QUARTERLY.split("lines:").next().unwrap().to_string() + "lines_file: ../../../etc/passwd\n";
+    let escape =
+        QUARTERLY.split("lines:").next().unwrap().to_string() + "lines_file: ../../../etc/passwd\n";
     let p = with_reports(&[("q.yaml", &escape)]);
     let diags = p.run(true, Mode::Draft).diagnostics;
-    assert!(diags.iter().any(|d| d.code == Code::ActualsFile && d.message.contains("paths with `..`")), "{diags:#?}");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == Code::ActualsFile && d.message.contains("paths with `..`")),
+        "{diags:#?}"
+    );
 }
 
 proptest! {

@@ -17,42 +17,73 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
     let mut ids = HashSet::new();
     for (i, p) in a.parties.iter().enumerate() {
         if !ids.insert(p.id.as_str()) {
-            out.push(src.at_value(Code::DuplicateParty, &format!("parties[{i}].id"), format!("party id `{}` is used twice", p.id)));
+            out.push(src.at_value(
+                Code::DuplicateParty,
+                &format!("parties[{i}].id"),
+                format!("party id `{}` is used twice", p.id),
+            ));
         }
         if !crate::escape::is_label_safe(&p.id) {
             out.push(
-                src.at_value(Code::InvalidValue, &format!("parties[{i}].id"), format!("party id `{}` must be lower-case letters, digits and hyphens", p.id))
-                    .hint("use a short id such as `council` or `wlccg`"),
+                src.at_value(
+                    Code::InvalidValue,
+                    &format!("parties[{i}].id"),
+                    format!(
+                        "party id `{}` must be lower-case letters, digits and hyphens",
+                        p.id
+                    ),
+                )
+                .hint("use a short id such as `council` or `wlccg`"),
             );
         }
     }
     let known = |id: &str| ids.contains(id);
     let unknown = |path: String, id: &str, role: &str| {
         let list: Vec<&str> = a.parties.iter().map(|p| p.id.as_str()).collect();
-        src.at_value(Code::UnknownParty, &path, format!("{role} `{id}` is not a party to this agreement"))
-            .hint(format!("parties are: {}", list.join(", ")))
+        src.at_value(
+            Code::UnknownParty,
+            &path,
+            format!("{role} `{id}` is not a party to this agreement"),
+        )
+        .hint(format!("parties are: {}", list.join(", ")))
     };
 
     for (g, group) in a.groups.iter().enumerate() {
         for (m, id) in group.members.iter().enumerate() {
             if !known(id) {
-                out.push(unknown(format!("groups[{g}].members[{m}]"), id, "group member"));
+                out.push(unknown(
+                    format!("groups[{g}].members[{m}]"),
+                    id,
+                    "group member",
+                ));
             }
         }
     }
     if !known(&a.pooled_fund.host) {
-        out.push(unknown("pooled_fund.host".into(), &a.pooled_fund.host, "host partner"));
+        out.push(unknown(
+            "pooled_fund.host".into(),
+            &a.pooled_fund.host,
+            "host partner",
+        ));
     }
     for (i, m) in a.partnership_board.members.iter().enumerate() {
         if !known(&m.partner) {
-            out.push(unknown(format!("partnership_board.members[{i}].partner"), &m.partner, "board member's partner"));
+            out.push(unknown(
+                format!("partnership_board.members[{i}].partner"),
+                &m.partner,
+                "board member's partner",
+            ));
         }
     }
     let contributor = |id: &str| known(id) || a.group(id).is_some();
     for (s, stream) in a.contributions.streams.iter().enumerate() {
         for id in stream.amounts.keys() {
             if !contributor(id) {
-                let d = unknown(format!("contributions.streams[{s}].amounts.{id}"), id, "contributor");
+                let d = unknown(
+                    format!("contributions.streams[{s}].amounts.{id}"),
+                    id,
+                    "contributor",
+                );
                 out.push(relocate_to_key(src, d));
             }
         }
@@ -60,7 +91,11 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
     if let Some(st) = &a.contributions.stated_totals {
         for id in st.by_partner.keys() {
             if !contributor(id) {
-                let d = unknown(format!("contributions.stated_totals.by_partner.{id}"), id, "partner");
+                let d = unknown(
+                    format!("contributions.stated_totals.by_partner.{id}"),
+                    id,
+                    "partner",
+                );
                 out.push(relocate_to_key(src, d));
             }
         }
@@ -69,7 +104,11 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
     let has_la = a.parties.iter().any(|p| p.kind.is_local_authority());
     let has_nhs = a.parties.iter().any(|p| p.kind.is_nhs_body());
     if !(has_la && has_nhs) {
-        let missing = if has_la { "NHS body" } else { "local authority" };
+        let missing = if has_la {
+            "NHS body"
+        } else {
+            "local authority"
+        };
         out.push(src.at_key(
             Code::PartnershipComposition,
             "parties",
@@ -82,7 +121,11 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
         out.push(src.at_value(
             Code::TermInvalid,
             "term.initial_term_end",
-            format!("the initial term ends ({}) on or before it starts ({})", t.initial_term_end.long(), t.commencement.long()),
+            format!(
+                "the initial term ends ({}) on or before it starts ({})",
+                t.initial_term_end.long(),
+                t.commencement.long()
+            ),
         ));
     }
     if let Some(ext) = t.extendable_to {
@@ -90,7 +133,10 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
             out.push(src.at_value(
                 Code::TermInvalid,
                 "term.extendable_to",
-                format!("the term can only be extended to a date after the initial term ends ({})", t.initial_term_end.long()),
+                format!(
+                    "the term can only be extended to a date after the initial term ends ({})",
+                    t.initial_term_end.long()
+                ),
             ));
         }
     }
@@ -99,7 +145,11 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
             out.push(src.at_value(
                 Code::TermInvalid,
                 "supersedes.end",
-                format!("the superseded agreement ends ({}) on or after this one commences ({})", sup.end.long(), t.commencement.long()),
+                format!(
+                    "the superseded agreement ends ({}) on or after this one commences ({})",
+                    sup.end.long(),
+                    t.commencement.long()
+                ),
             ));
         }
     }
@@ -109,7 +159,11 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
         out.push(src.at_value(
             Code::TermInvalid,
             "contributions.financial_year",
-            format!("financial year {fy} ({} to {}) is outside the term of the agreement", fy.start().long(), fy.end().long()),
+            format!(
+                "financial year {fy} ({} to {}) is outside the term of the agreement",
+                fy.start().long(),
+                fy.end().long()
+            ),
         ));
     }
 
@@ -136,7 +190,12 @@ fn stated_totals(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
     for (i, (stream, row)) in a.contributions.streams.iter().zip(&table.rows).enumerate() {
         if let Some(stated) = stream.stated_total {
             if stated != row.total {
-                out.push(mismatch(format!("contributions.streams[{i}].stated_total"), format!("the total for `{}`", stream.name), stated, row.total));
+                out.push(mismatch(
+                    format!("contributions.streams[{i}].stated_total"),
+                    format!("the total for `{}`", stream.name),
+                    stated,
+                    row.total,
+                ));
             }
         }
     }
@@ -144,13 +203,23 @@ fn stated_totals(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
         for (id, stated) in &st.by_partner {
             if let Some(computed) = table.partner_total(id) {
                 if *stated != computed {
-                    out.push(mismatch(format!("contributions.stated_totals.by_partner.{id}"), format!("the total for `{id}`"), *stated, computed));
+                    out.push(mismatch(
+                        format!("contributions.stated_totals.by_partner.{id}"),
+                        format!("the total for `{id}`"),
+                        *stated,
+                        computed,
+                    ));
                 }
             }
         }
         if let Some(stated) = st.total {
             if stated != table.total {
-                out.push(mismatch("contributions.stated_totals.total".into(), "the total of all contributions".into(), stated, table.total));
+                out.push(mismatch(
+                    "contributions.stated_totals.total".into(),
+                    "the total of all contributions".into(),
+                    stated,
+                    table.total,
+                ));
             }
         }
     }

@@ -11,7 +11,8 @@ use crate::load::SourceFile;
 fn pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"\[[^\]\n]*\]|\bTB[CAD]\b|\b20\d?(?:…|\.\.|_+|[Xx]{1,2}\b)").expect("placeholder pattern is valid")
+        Regex::new(r"\[[^\]\n]*\]|\bTB[CAD]\b|\b20\d?(?:…|\.\.|_+|[Xx]{1,2}\b)")
+            .expect("placeholder pattern is valid")
     })
 }
 
@@ -25,10 +26,14 @@ pub fn placeholders(src: &SourceFile, mode: Mode) -> Vec<Diagnostic> {
     }
     for (path, pos, text) in src.index().scalars() {
         for m in pattern().find_iter(text) {
-            let d = Diagnostic::error(Code::Placeholder, &src.path, format!("placeholder `{}` left in the text", m.as_str()))
-                .path(path)
-                .at(pos.line, pos.column)
-                .graded(mode);
+            let d = Diagnostic::error(
+                Code::Placeholder,
+                &src.path,
+                format!("placeholder `{}` left in the text", m.as_str()),
+            )
+            .path(path)
+            .at(pos.line, pos.column)
+            .graded(mode);
             out.push(d);
         }
     }
@@ -46,10 +51,24 @@ mod tests {
 
     #[test]
     fn finds_the_placeholders_of_real_agreements() {
-        for p in ["[INSERT]", "[ ]", "TBC", "201…/201…", "[sixty (60) days]", "20XX", "201_"] {
+        for p in [
+            "[INSERT]",
+            "[ ]",
+            "TBC",
+            "201…/201…",
+            "[sixty (60) days]",
+            "20XX",
+            "201_",
+        ] {
             assert!(is_placeholder(&format!("within {p} of notice")), "{p}");
         }
-        for ok in ["2019/20", "TBCs are rare words", "section 75(2)", "£5,372,500", "2020"] {
+        for ok in [
+            "2019/20",
+            "TBCs are rare words",
+            "section 75(2)",
+            "£5,372,500",
+            "2020",
+        ] {
             assert!(!is_placeholder(ok), "{ok}");
         }
     }

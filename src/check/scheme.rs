@@ -38,9 +38,23 @@ pub fn scheme(src: &SourceFile, s: &Scheme, cx: &Context<'_>) -> Vec<Diagnostic>
 
 fn identity(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if !crate::escape::is_label_safe(&s.id) || s.id.contains('.') {
-        out.push(src.at_value(Code::SchemeId, "id", format!("scheme id `{}` must be lower-case letters, digits and hyphens", s.id)));
+        out.push(src.at_value(
+            Code::SchemeId,
+            "id",
+            format!(
+                "scheme id `{}` must be lower-case letters, digits and hyphens",
+                s.id
+            ),
+        ));
     } else if s.id != cx.file_stem {
-        out.push(src.at_value(Code::SchemeId, "id", format!("scheme id `{}` does not match its file name `{}.yaml`", s.id, cx.file_stem)));
+        out.push(src.at_value(
+            Code::SchemeId,
+            "id",
+            format!(
+                "scheme id `{}` does not match its file name `{}.yaml`",
+                s.id, cx.file_stem
+            ),
+        ));
     }
 }
 
@@ -51,19 +65,38 @@ fn headings(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagno
         let path = format!("sections.{}", h.key);
         match s.sections.get(&h.key) {
             Some(Section::Text(t)) if t.trim().is_empty() => out.push(
-                src.at_value(Code::SchemeHeadingMissing, &path, format!("heading {number} “{}” is empty", h.title)).graded(cx.mode),
+                src.at_value(
+                    Code::SchemeHeadingMissing,
+                    &path,
+                    format!("heading {number} “{}” is empty", h.title),
+                )
+                .graded(cx.mode),
             ),
             Some(Section::NotApplicable(na)) if na.not_applicable.trim().is_empty() => out.push(
-                src.at_value(Code::SchemeHeadingMissing, &format!("{path}.not_applicable"), format!("heading {number} “{}” is marked not applicable without a reason", h.title))
-                    .hint("say why the heading does not apply to this scheme")
-                    .graded(cx.mode),
+                src.at_value(
+                    Code::SchemeHeadingMissing,
+                    &format!("{path}.not_applicable"),
+                    format!(
+                        "heading {number} “{}” is marked not applicable without a reason",
+                        h.title
+                    ),
+                )
+                .hint("say why the heading does not apply to this scheme")
+                .graded(cx.mode),
             ),
             Some(_) => {}
             None => {
                 let fields = h.fields();
                 let mut unknown = fields.iter().filter(|f| field_present(s, f).is_none());
                 if let Some(f) = unknown.next() {
-                    out.push(Diagnostic::error(Code::SchemeTemplate, &src.path, format!("the template's heading `{}` requires unknown field `{f}`", h.key)));
+                    out.push(Diagnostic::error(
+                        Code::SchemeTemplate,
+                        &src.path,
+                        format!(
+                            "the template's heading `{}` requires unknown field `{f}`",
+                            h.key
+                        ),
+                    ));
                     continue;
                 }
                 if fields.iter().any(|f| field_present(s, f) == Some(true)) {
@@ -72,10 +105,24 @@ fn headings(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagno
                 let what = if fields.is_empty() {
                     format!("add `{path}` with the text for this heading")
                 } else {
-                    format!("fill in `{}`, or add `{path}: {{not_applicable: reason}}`", fields.join("` or `"))
+                    format!(
+                        "fill in `{}`, or add `{path}: {{not_applicable: reason}}`",
+                        fields.join("` or `")
+                    )
                 };
-                let anchor = if s.sections.is_empty() { "" } else { "sections" };
-                let mut d = src.at_key(Code::SchemeHeadingMissing, anchor, format!("heading {number} “{}” is not completed", h.title)).hint(what).graded(cx.mode);
+                let anchor = if s.sections.is_empty() {
+                    ""
+                } else {
+                    "sections"
+                };
+                let mut d = src
+                    .at_key(
+                        Code::SchemeHeadingMissing,
+                        anchor,
+                        format!("heading {number} “{}” is not completed", h.title),
+                    )
+                    .hint(what)
+                    .graded(cx.mode);
                 d.yaml_path = Some(path);
                 out.push(d);
             }
@@ -83,10 +130,19 @@ fn headings(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagno
     }
     for key in s.sections.keys() {
         if cx.template.heading(key).is_none() {
-            let keys: Vec<&str> = cx.template.headings.iter().map(|h| h.key.as_str()).collect();
+            let keys: Vec<&str> = cx
+                .template
+                .headings
+                .iter()
+                .map(|h| h.key.as_str())
+                .collect();
             out.push(
-                src.at_key(Code::SchemeUnknownHeading, &format!("sections.{key}"), format!("`{key}` is not a heading of the Schedule 1 Part 2 template"))
-                    .hint(format!("headings are: {}", keys.join(", "))),
+                src.at_key(
+                    Code::SchemeUnknownHeading,
+                    &format!("sections.{key}"),
+                    format!("`{key}` is not a heading of the Schedule 1 Part 2 template"),
+                )
+                .hint(format!("headings are: {}", keys.join(", "))),
             );
         }
     }
@@ -114,13 +170,25 @@ fn parties(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnos
     for (path, id, role) in s.party_refs() {
         if a.party(id).is_none() {
             let d = src
-                .at_value(Code::UnknownParty, &path, format!("{role} `{id}` is not a party to the agreement"))
+                .at_value(
+                    Code::UnknownParty,
+                    &path,
+                    format!("{role} `{id}` is not a party to the agreement"),
+                )
                 .hint(format!("parties to the agreement are: {}", ids.join(", ")));
             // Ids used as map keys are pointed at the key.
-            out.push(if path.ends_with(&format!(".{id}")) { relocate_to_key(src, d) } else { d });
+            out.push(if path.ends_with(&format!(".{id}")) {
+                relocate_to_key(src, d)
+            } else {
+                d
+            });
         }
     }
-    let participants: Vec<_> = s.participants().into_iter().filter_map(|id| a.party(id)).collect();
+    let participants: Vec<_> = s
+        .participants()
+        .into_iter()
+        .filter_map(|id| a.party(id))
+        .collect();
     if !participants.is_empty() {
         let la = participants.iter().any(|p| p.kind.is_local_authority());
         let nhs = participants.iter().any(|p| p.kind.is_nhs_body());
@@ -139,17 +207,42 @@ fn arrangements(src: &SourceFile, s: &Scheme, out: &mut Vec<Diagnostic>) {
     let has = |a: Arrangement| s.arrangements.contains(&a);
     let lead = has(Arrangement::LeadCommissioning);
     match (lead, &s.lead_commissioner) {
-        (true, None) => out.push(src.at_value(Code::ArrangementMismatch, "arrangements", "the scheme uses lead commissioning but names no `lead_commissioner`")),
-        (false, Some(_)) => out.push(src.at_value(Code::ArrangementMismatch, "lead_commissioner", "a lead commissioner is named but `arrangements` does not include lead-commissioning")),
+        (true, None) => out.push(src.at_value(
+            Code::ArrangementMismatch,
+            "arrangements",
+            "the scheme uses lead commissioning but names no `lead_commissioner`",
+        )),
+        (false, Some(_)) => out.push(src.at_value(
+            Code::ArrangementMismatch,
+            "lead_commissioner",
+            "a lead commissioner is named but `arrangements` does not include lead-commissioning",
+        )),
         _ => {}
     }
-    for (kind, arrangement) in [(FundType::Pooled, Arrangement::PooledFund), (FundType::NonPooled, Arrangement::NonPooledFund)] {
+    for (kind, arrangement) in [
+        (FundType::Pooled, Arrangement::PooledFund),
+        (FundType::NonPooled, Arrangement::NonPooledFund),
+    ] {
         let funds = s.funds.iter().any(|f| f.kind == kind);
         if funds && !has(arrangement) {
-            out.push(src.at_value(Code::ArrangementMismatch, "arrangements", format!("the scheme has {} but `arrangements` does not say so", arrangement.describe())));
+            out.push(src.at_value(
+                Code::ArrangementMismatch,
+                "arrangements",
+                format!(
+                    "the scheme has {} but `arrangements` does not say so",
+                    arrangement.describe()
+                ),
+            ));
         }
         if has(arrangement) && !funds && !s.funds.is_empty() {
-            out.push(src.at_value(Code::ArrangementMismatch, "arrangements", format!("`arrangements` includes {} but no fund of that type is given", arrangement.describe())));
+            out.push(src.at_value(
+                Code::ArrangementMismatch,
+                "arrangements",
+                format!(
+                    "`arrangements` includes {} but no fund of that type is given",
+                    arrangement.describe()
+                ),
+            ));
         }
     }
 }
@@ -161,31 +254,67 @@ fn funds(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnosti
         let fpath = format!("funds[{f}]");
         if fund.kind == FundType::Pooled {
             match (&fund.host, &fund.manager) {
-                (None, _) => out.push(src.at_value(Code::ManagerNotOfHost, &fpath, format!("pooled fund “{}” has no `host` partner", fund.name)).hint("name the host partner's party id in `host`")),
-                (Some(_), None) => out.push(src.at_value(Code::ManagerNotOfHost, &fpath, format!("pooled fund “{}” has no `manager`", fund.name)).hint("name the pooled fund manager, an officer of the host partner")),
+                (None, _) => out.push(
+                    src.at_value(
+                        Code::ManagerNotOfHost,
+                        &fpath,
+                        format!("pooled fund “{}” has no `host` partner", fund.name),
+                    )
+                    .hint("name the host partner's party id in `host`"),
+                ),
+                (Some(_), None) => out.push(
+                    src.at_value(
+                        Code::ManagerNotOfHost,
+                        &fpath,
+                        format!("pooled fund “{}” has no `manager`", fund.name),
+                    )
+                    .hint("name the pooled fund manager, an officer of the host partner"),
+                ),
                 (Some(host), Some(m)) if &m.partner != host => out.push(src.at_value(
                     Code::ManagerNotOfHost,
                     &format!("{fpath}.manager.partner"),
-                    format!("the manager of “{}” works for `{}`, but the host partner is `{host}`", fund.name, m.partner),
+                    format!(
+                        "the manager of “{}” works for `{}`, but the host partner is `{host}`",
+                        fund.name, m.partner
+                    ),
                 )),
                 _ => {}
             }
         }
         if fund.contributions.is_empty() {
-            out.push(src.at_key(Code::SchemeHeadingMissing, &format!("{fpath}.name"), format!("fund “{}” gives no contributions for any financial year", fund.name)).hint("add `contributions` with a `financial_year` and `amounts`").graded(cx.mode));
+            out.push(
+                src.at_key(
+                    Code::SchemeHeadingMissing,
+                    &format!("{fpath}.name"),
+                    format!(
+                        "fund “{}” gives no contributions for any financial year",
+                        fund.name
+                    ),
+                )
+                .hint("add `contributions` with a `financial_year` and `amounts`")
+                .graded(cx.mode),
+            );
         }
         let mut years = HashSet::new();
         for (y, yc) in fund.contributions.iter().enumerate() {
             let ypath = format!("{fpath}.contributions[{y}]");
             let fy = yc.financial_year;
             if !years.insert(fy) {
-                out.push(src.at_value(Code::DuplicateYear, &format!("{ypath}.financial_year"), format!("financial year {fy} is given twice for “{}”", fund.name)));
+                out.push(src.at_value(
+                    Code::DuplicateYear,
+                    &format!("{ypath}.financial_year"),
+                    format!("financial year {fy} is given twice for “{}”", fund.name),
+                ));
             }
             if fy.end() < a.term.commencement || fy.start() > term_end {
                 out.push(src.at_value(
                     Code::SchemeDates,
                     &format!("{ypath}.financial_year"),
-                    format!("financial year {fy} is outside the agreement's term ({} to {})", a.term.commencement.long(), term_end.long()),
+                    format!(
+                        "financial year {fy} is outside the agreement's term ({} to {})",
+                        a.term.commencement.long(),
+                        term_end.long()
+                    ),
                 ));
             }
             let total: Money = yc.amounts.values().copied().sum();
@@ -205,10 +334,29 @@ fn funds(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnosti
                 }
             }
         }
-        let whole: Money = fund.contributions.iter().flat_map(|y| y.amounts.values().copied()).sum();
-        if !fund.contributions.is_empty() && whole.is_zero() && fund.tariff.is_empty() && fund.payment_basis.as_deref().is_none_or(|b| b.trim().is_empty()) {
+        let whole: Money = fund
+            .contributions
+            .iter()
+            .flat_map(|y| y.amounts.values().copied())
+            .sum();
+        if !fund.contributions.is_empty()
+            && whole.is_zero()
+            && fund.tariff.is_empty()
+            && fund
+                .payment_basis
+                .as_deref()
+                .is_none_or(|b| b.trim().is_empty())
+        {
             out.push(
-                src.at_value(Code::ZeroFundNoBasis, &fpath, format!("“{}” holds no money, and has no tariff or other payment basis", fund.name)).graded(cx.mode),
+                src.at_value(
+                    Code::ZeroFundNoBasis,
+                    &fpath,
+                    format!(
+                        "“{}” holds no money, and has no tariff or other payment basis",
+                        fund.name
+                    ),
+                )
+                .graded(cx.mode),
             );
         }
     }
@@ -223,23 +371,49 @@ fn risk(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnostic
     if let Some(r) = &s.risk_share {
         let total = sum(&r.shares);
         if !r.shares.is_empty() && total != hundred {
-            out.push(src.at_key(Code::SharesNot100, "risk_share.shares", format!("risk-share percentages add up to {}%, not 100% (off by {} percentage points)", total.normalize(), (total - hundred).abs().normalize())));
+            out.push(src.at_key(
+                Code::SharesNot100,
+                "risk_share.shares",
+                format!(
+                    "risk-share percentages add up to {}%, not 100% (off by {} percentage points)",
+                    total.normalize(),
+                    (total - hundred).abs().normalize()
+                ),
+            ));
         }
-        if matches!(r.basis, RiskBasis::FixedPercentages | RiskBasis::InProportionToContributions) {
+        if matches!(
+            r.basis,
+            RiskBasis::FixedPercentages | RiskBasis::InProportionToContributions
+        ) {
             share_against_amounts(src, s, cx, r.precision, &r.shares, out);
         }
     }
     for (i, rule) in s.split_rules.iter().enumerate() {
         let total = sum(&rule.shares);
         if total != hundred {
-            out.push(src.at_key(Code::SharesNot100, &format!("split_rules[{i}].shares"), format!("the split for “{}” adds up to {}%, not 100%", rule.purpose, total.normalize())));
+            out.push(src.at_key(
+                Code::SharesNot100,
+                &format!("split_rules[{i}].shares"),
+                format!(
+                    "the split for “{}” adds up to {}%, not 100%",
+                    rule.purpose,
+                    total.normalize()
+                ),
+            ));
         }
     }
 }
 
 /// Compares each stated percentage with the share the contributions give,
 /// rounded to the precision the percentages are stated to.
-fn share_against_amounts(src: &SourceFile, s: &Scheme, cx: &Context<'_>, precision: u32, shares: &BTreeMap<String, Percent>, out: &mut Vec<Diagnostic>) {
+fn share_against_amounts(
+    src: &SourceFile,
+    s: &Scheme,
+    cx: &Context<'_>,
+    precision: u32,
+    shares: &BTreeMap<String, Percent>,
+    out: &mut Vec<Diagnostic>,
+) {
     // Contributions per financial year across the scheme's pooled funds.
     let mut by_year: BTreeMap<String, BTreeMap<&str, Money>> = BTreeMap::new();
     for fund in s.funds.iter().filter(|f| f.kind == FundType::Pooled) {
@@ -251,7 +425,9 @@ fn share_against_amounts(src: &SourceFile, s: &Scheme, cx: &Context<'_>, precisi
             }
         }
     }
-    let Some((year, amounts)) = by_year.iter().next() else { return };
+    let Some((year, amounts)) = by_year.iter().next() else {
+        return;
+    };
     let total: Money = amounts.values().copied().sum();
     if total.is_zero() {
         return;
@@ -260,8 +436,17 @@ fn share_against_amounts(src: &SourceFile, s: &Scheme, cx: &Context<'_>, precisi
         let amount = amounts.get(id.as_str()).copied().unwrap_or(Money::ZERO);
         let exact = amount.amount() * Decimal::from(100) / total.amount();
         let shown = exact.round_dp_with_strategy(precision, RoundingStrategy::MidpointAwayFromZero);
-        if shown != stated.0.round_dp_with_strategy(precision, RoundingStrategy::MidpointAwayFromZero) || stated.0.scale() > precision {
-            let name = cx.agreement.party(id).map(|p| p.short_name.as_str()).unwrap_or(id);
+        if shown
+            != stated
+                .0
+                .round_dp_with_strategy(precision, RoundingStrategy::MidpointAwayFromZero)
+            || stated.0.scale() > precision
+        {
+            let name = cx
+                .agreement
+                .party(id)
+                .map(|p| p.short_name.as_str())
+                .unwrap_or(id);
             let d = src.at_value(
                 Code::ShareDisagrees,
                 &format!("risk_share.shares.{id}"),
@@ -283,16 +468,34 @@ fn officers(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagno
     let with_officer: HashSet<&str> = s.lead_officers.iter().map(|o| o.partner.as_str()).collect();
     for id in s.participants() {
         if cx.agreement.party(id).is_some() && !with_officer.contains(id) {
-            let anchor = if s.lead_officers.is_empty() { "" } else { "lead_officers" };
-            let name = cx.agreement.party(id).map(|p| p.short_name.as_str()).unwrap_or(id);
-            let mut d = src.at_key(Code::LeadOfficerMissing, anchor, format!("{name} takes part in the scheme but has no lead officer")).graded(cx.mode);
+            let anchor = if s.lead_officers.is_empty() {
+                ""
+            } else {
+                "lead_officers"
+            };
+            let name = cx
+                .agreement
+                .party(id)
+                .map(|p| p.short_name.as_str())
+                .unwrap_or(id);
+            let mut d = src
+                .at_key(
+                    Code::LeadOfficerMissing,
+                    anchor,
+                    format!("{name} takes part in the scheme but has no lead officer"),
+                )
+                .graded(cx.mode);
             d.yaml_path = Some("lead_officers".into());
             out.push(d);
         }
     }
     for (i, o) in s.lead_officers.iter().enumerate() {
         if !is_placeholder(&o.email) && !valid_email(&o.email) {
-            out.push(src.at_value(Code::EmailInvalid, &format!("lead_officers[{i}].email"), format!("`{}` is not a valid email address", o.email)));
+            out.push(src.at_value(
+                Code::EmailInvalid,
+                &format!("lead_officers[{i}].email"),
+                format!("`{}` is not a valid email address", o.email),
+            ));
         }
     }
 }
@@ -300,12 +503,16 @@ fn officers(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagno
 /// A plain check of an email address's shape: one `@`, something before
 /// it, a dotted domain after it, and no spaces.
 pub fn valid_email(e: &str) -> bool {
-    let Some((local, domain)) = e.split_once('@') else { return false };
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && !e.chars().any(char::is_whitespace)
         && domain.split('.').count() >= 2
-        && domain.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && domain
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
 }
 
 fn dates(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -315,17 +522,47 @@ fn dates(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnosti
     let end = s.end.unwrap_or(term_end);
     let within = |d: Date| t.commencement <= d && d <= term_end;
     if !within(start) {
-        out.push(src.at_value(Code::SchemeDates, "commencement", format!("the scheme starts on {}, outside the agreement's term ({} to {})", start.long(), t.commencement.long(), term_end.long())));
+        out.push(src.at_value(
+            Code::SchemeDates,
+            "commencement",
+            format!(
+                "the scheme starts on {}, outside the agreement's term ({} to {})",
+                start.long(),
+                t.commencement.long(),
+                term_end.long()
+            ),
+        ));
     }
     if !within(end) {
-        out.push(src.at_value(Code::SchemeDates, "end", format!("the scheme ends on {}, outside the agreement's term ({} to {})", end.long(), t.commencement.long(), term_end.long())));
+        out.push(src.at_value(
+            Code::SchemeDates,
+            "end",
+            format!(
+                "the scheme ends on {}, outside the agreement's term ({} to {})",
+                end.long(),
+                t.commencement.long(),
+                term_end.long()
+            ),
+        ));
     }
     if end <= start {
-        out.push(src.at_value(Code::SchemeDates, "end", format!("the scheme ends ({}) on or before it starts ({})", end.long(), start.long())));
+        out.push(src.at_value(
+            Code::SchemeDates,
+            "end",
+            format!(
+                "the scheme ends ({}) on or before it starts ({})",
+                end.long(),
+                start.long()
+            ),
+        ));
     }
     if let Some(months) = s.notice_months {
         // Notice served on the first day must be able to expire by the end.
-        let expires = start.0.checked_add_months(chrono::Months::new(months)).and_then(|d| d.pred_opt()).map(Date);
+        let expires = start
+            .0
+            .checked_add_months(chrono::Months::new(months))
+            .and_then(|d| d.pred_opt())
+            .map(Date);
         if expires.is_none_or(|x| x > end) {
             out.push(
                 src.at_value(

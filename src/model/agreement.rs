@@ -258,6 +258,8 @@ impl Agreement {
 
     /// The name used in the text for a party or group id.
     pub fn short_name(&self, id: &str) -> Option<&str> {
-        self.party(id).map(|p| p.short_name.as_str()).or_else(|| self.group(id).map(|g| g.name.as_str()))
+        self.party(id)
+            .map(|p| p.short_name.as_str())
+            .or_else(|| self.group(id).map(|g| g.name.as_str()))
     }
 }

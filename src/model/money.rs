@@ -226,18 +226,39 @@ mod tests {
 
     #[test]
     fn parses_common_forms() {
-        assert_eq!(Money::parse("£16,825,074").unwrap().amount(), Decimal::from(16_825_074));
-        assert_eq!(Money::parse("16825074.00").unwrap().amount(), Decimal::from(16_825_074));
+        assert_eq!(
+            Money::parse("£16,825,074").unwrap().amount(),
+            Decimal::from(16_825_074)
+        );
+        assert_eq!(
+            Money::parse("16825074.00").unwrap().amount(),
+            Decimal::from(16_825_074)
+        );
         assert_eq!(Money::parse("Nil").unwrap(), Money::ZERO);
-        assert_eq!(Money::parse("-£1,200.50").unwrap().amount(), Decimal::new(-120050, 2));
+        assert_eq!(
+            Money::parse("-£1,200.50").unwrap().amount(),
+            Decimal::new(-120050, 2)
+        );
     }
 
     #[test]
     fn refuses_bad_grouping_and_precision() {
-        assert!(matches!(Money::parse("£4,745,00"), Err(MoneyError::BadGrouping(_))));
-        assert!(matches!(Money::parse("£1,0000"), Err(MoneyError::BadGrouping(_))));
-        assert!(matches!(Money::parse("£12.345"), Err(MoneyError::TooPrecise(_))));
-        assert!(matches!(Money::parse("twelve"), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(
+            Money::parse("£4,745,00"),
+            Err(MoneyError::BadGrouping(_))
+        ));
+        assert!(matches!(
+            Money::parse("£1,0000"),
+            Err(MoneyError::BadGrouping(_))
+        ));
+        assert!(matches!(
+            Money::parse("£12.345"),
+            Err(MoneyError::TooPrecise(_))
+        ));
+        assert!(matches!(
+            Money::parse("twelve"),
+            Err(MoneyError::NotANumber(_))
+        ));
     }
 
     #[test]

@@ -15,7 +15,19 @@ pub enum Kind {
 }
 
 /// The four mechanisms section 75 allows, as the template names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Arrangement {
     LeadCommissioning,
@@ -214,7 +226,10 @@ impl Scheme {
         if let Some(l) = &self.lead_commissioner {
             out.push(("lead_commissioner".into(), l, "lead commissioner"));
         }
-        if let Some(Provider { partner: Some(p), .. }) = &self.provider {
+        if let Some(Provider {
+            partner: Some(p), ..
+        }) = &self.provider
+        {
             out.push(("provider.partner".into(), p, "provider"));
         }
         for (f, fund) in self.funds.iter().enumerate() {
@@ -222,11 +237,19 @@ impl Scheme {
                 out.push((format!("funds[{f}].host"), h, "host partner"));
             }
             if let Some(m) = &fund.manager {
-                out.push((format!("funds[{f}].manager.partner"), &m.partner, "pooled fund manager's employer"));
+                out.push((
+                    format!("funds[{f}].manager.partner"),
+                    &m.partner,
+                    "pooled fund manager's employer",
+                ));
             }
             for (y, year) in fund.contributions.iter().enumerate() {
                 for id in year.amounts.keys() {
-                    out.push((format!("funds[{f}].contributions[{y}].amounts.{id}"), id, "contributor"));
+                    out.push((
+                        format!("funds[{f}].contributions[{y}].amounts.{id}"),
+                        id,
+                        "contributor",
+                    ));
                 }
             }
         }
@@ -241,10 +264,18 @@ impl Scheme {
             }
         }
         for (i, o) in self.lead_officers.iter().enumerate() {
-            out.push((format!("lead_officers[{i}].partner"), &o.partner, "lead officer's partner"));
+            out.push((
+                format!("lead_officers[{i}].partner"),
+                &o.partner,
+                "lead officer's partner",
+            ));
         }
         for (i, r) in self.non_financial_resources.iter().enumerate() {
-            out.push((format!("non_financial_resources[{i}].partner"), &r.partner, "resource provider"));
+            out.push((
+                format!("non_financial_resources[{i}].partner"),
+                &r.partner,
+                "resource provider",
+            ));
         }
         out
     }

@@ -13,8 +13,18 @@ use crate::diag::Code;
 pub struct Date(pub NaiveDate);
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl Date {
@@ -24,7 +34,12 @@ impl Date {
 
     /// "1 April 2019"
     pub fn long(self) -> String {
-        format!("{} {} {}", self.0.day(), MONTHS[self.0.month0() as usize], self.0.year())
+        format!(
+            "{} {} {}",
+            self.0.day(),
+            MONTHS[self.0.month0() as usize],
+            self.0.year()
+        )
     }
 
     pub fn year(self) -> i32 {
@@ -32,7 +47,9 @@ impl Date {
     }
 
     pub fn parse(s: &str) -> Option<Date> {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok().map(Date)
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .ok()
+            .map(Date)
     }
 
     /// The financial year (1 April to 31 March) this date falls in.
@@ -65,9 +82,10 @@ impl<'de> Deserialize<'de> for Date {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
                 Date::parse(v).ok_or_else(|| {
-                    E::custom(Code::DateInvalid.tag(&format!(
-                        "`{v}` is not a real date written as YYYY-MM-DD"
-                    )))
+                    E::custom(
+                        Code::DateInvalid
+                            .tag(&format!("`{v}` is not a real date written as YYYY-MM-DD")),
+                    )
                 })
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Date, E> {
@@ -98,7 +116,11 @@ impl FinancialYear {
         }
         let start: i32 = a.parse().ok()?;
         let end: i32 = b.parse().ok()?;
-        let expected = if b.len() == 2 { (start + 1) % 100 } else { start + 1 };
+        let expected = if b.len() == 2 {
+            (start + 1) % 100
+        } else {
+            start + 1
+        };
         (end == expected).then_some(FinancialYear { start_year: start })
     }
 
@@ -148,9 +170,18 @@ mod tests {
         assert_eq!(fy.start().long(), "1 April 2019");
         assert_eq!(fy.end().long(), "31 March 2020");
         assert_eq!(fy.to_string(), "2019/20");
-        assert_eq!(FinancialYear::parse("1999/2000").unwrap().to_string(), "1999/00");
+        assert_eq!(
+            FinancialYear::parse("1999/2000").unwrap().to_string(),
+            "1999/00"
+        );
         assert!(FinancialYear::parse("2019/21").is_none());
         assert_eq!(Date::parse("2020-03-31").unwrap().financial_year(), fy);
-        assert_eq!(Date::parse("2020-04-01").unwrap().financial_year().to_string(), "2020/21");
+        assert_eq!(
+            Date::parse("2020-04-01")
+                .unwrap()
+                .financial_year()
+                .to_string(),
+            "2020/21"
+        );
     }
 }

@@ -11,7 +11,8 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn example_yaml() -> String {
-    std::fs::read_to_string(repo().join("agreements/leicestershire-bcf-2019-20/agreement.yaml")).unwrap()
+    std::fs::read_to_string(repo().join("agreements/leicestershire-bcf-2019-20/agreement.yaml"))
+        .unwrap()
 }
 
 pub struct Project {
@@ -78,7 +79,10 @@ pub fn copy_templates(dst: &Path) {
 }
 
 pub fn example_scheme(id: &str) -> String {
-    std::fs::read_to_string(repo().join(format!("agreements/leicestershire-bcf-2019-20/schemes/{id}.yaml"))).unwrap()
+    std::fs::read_to_string(repo().join(format!(
+        "agreements/leicestershire-bcf-2019-20/schemes/{id}.yaml"
+    )))
+    .unwrap()
 }
 
 /// HART with the seed's disagreements put right: the percentages the
@@ -92,26 +96,34 @@ pub fn clean_hart() -> String {
 
 impl Project {
     pub fn write_scheme(&self, id: &str, yaml: &str) {
-        let p = self.root().join(format!("agreements/bcf/schemes/{id}.yaml"));
+        let p = self
+            .root()
+            .join(format!("agreements/bcf/schemes/{id}.yaml"));
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, yaml).unwrap();
     }
 
+    /// Runs check or build in-process; builds are forced so each run
+    /// typesets every document.
     pub fn run(&self, check_only: bool, mode: s75::diag::Mode) -> s75::build::Report {
-        s75::build::run(&s75::build::Options {
-            paths: vec![self.root().join("agreements")],
-            templates: repo().join("templates"),
-            out: self.root().join("out"),
-            emit_typst: false,
-            check_only,
-            mode,
-        })
+        let mut o = s75::build::Options::new(
+            vec![self.root().join("agreements")],
+            repo().join("templates"),
+            self.root().join("out"),
+        );
+        o.check_only = check_only;
+        o.mode = mode;
+        o.force = true;
+        s75::build::run(&o)
     }
 }
 
 /// The 1-based line of the first line containing `needle`.
 pub fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).map(|i| i + 1).unwrap_or_else(|| panic!("`{needle}` not in fixture"))
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("`{needle}` not in fixture"))
 }
 
 impl Project {
