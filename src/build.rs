@@ -370,7 +370,10 @@ pub fn run(opts: &Options) -> Report {
             continue;
         }
         let load_check = started.elapsed();
-        let hash = input_hash(std::iter::once(loaded.source.text.as_str()).chain(loaded.schemes.iter().map(|s| s.source.text.as_str())));
+        let hash = input_hash(
+            std::iter::once(loaded.source.text.as_str())
+                .chain(loaded.schemes.iter().map(|s| s.source.text.as_str())),
+        );
         for r in reports.iter().filter(|r| !r.errors) {
             let draft = opts.mode == Mode::Draft && r.warnings;
             let (template, cx, id, meeting) = match &r.doc {
@@ -401,7 +404,10 @@ pub fn run(opts: &Options) -> Report {
                 date,
                 ident: format!("s75/{}/reports/{id}", loaded.id),
                 draft,
-                footer: draft_footer(a, &input_hash([loaded.source.text.as_str(), r.source.text.as_str()])),
+                footer: draft_footer(
+                    a,
+                    &input_hash([loaded.source.text.as_str(), r.source.text.as_str()]),
+                ),
             };
             pending.push((doc, load_check));
         }
@@ -419,7 +425,10 @@ pub fn run(opts: &Options) -> Report {
                 date: document_date(a),
                 ident: format!("s75/{}/schemes/{}", loaded.id, s.id),
                 draft,
-                footer: draft_footer(a, &input_hash([loaded.source.text.as_str(), l.source.text.as_str()])),
+                footer: draft_footer(
+                    a,
+                    &input_hash([loaded.source.text.as_str(), l.source.text.as_str()]),
+                ),
             };
             pending.push((doc, load_check));
         }

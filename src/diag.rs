@@ -51,6 +51,8 @@ codes! {
     DateInvalid = "E106", "write dates as YYYY-MM-DD, e.g. 2019-04-01";
     FinancialYearInvalid = "E107", "write financial years as \"2019/20\" (1 April 2019 to 31 March 2020)";
     PercentInvalid = "E108", "write percentages as quoted text, e.g. \"6.64%\"";
+    /// A file too large or too deeply nested to be an agreement.
+    InputLimits = "E109", "s75 inputs are at most 10 MB and 64 levels deep; check the file is the one you meant";
     /// A reference to a party id that the agreement does not define.
     UnknownParty = "E200", "use the `id` of one of the agreement's `parties`";
     DuplicateParty = "E201", "give each party a different `id`";
@@ -248,6 +250,15 @@ pub fn emit_human(out: &mut dyn WriteColor, diags: &[Diagnostic]) -> std::io::Re
         } else {
             None
         };
+        // A line too long to show (a minified or hostile file) gets no snippet.
+        let id = id.filter(|id| {
+            files.get(*id).is_ok_and(|f| {
+                f.source()
+                    .lines()
+                    .nth(d.line.saturating_sub(1))
+                    .is_some_and(|l| l.len() <= 400)
+            })
+        });
         match id {
             Some(id) => {
                 let src = files
@@ -286,8 +297,19 @@ fn span_at(src: &str, line: usize, column: usize) -> std::ops::Range<usize> {
             let body = l.trim_end_matches(['\n', '\r']);
             let from = (start + offset).min(start + body.len());
             let rest = &src[from..start + body.len()];
-            let len = token_len(rest);
-            return from..from + len.max(if rest.is_empty() { 0 } else { 1 });
+            // Underline at most a short stretch: a hostile one-line file
+            // must not make the report itself enormous.
+            let len = token_len(rest).min(120);
+            let len = (0..=len)
+                .rev()
+                .find(|l| rest.is_char_boundary(*l))
+                .unwrap_or(0);
+            return from..from
+                + len.max(if rest.is_empty() {
+                    0
+                } else {
+                    rest.chars().next().map_or(0, char::len_utf8)
+                });
         }
         start += l.len();
     }

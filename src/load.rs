@@ -25,8 +25,76 @@ pub struct SourceFile {
     index: std::sync::OnceLock<PosIndex>,
 }
 
+/// The largest input file accepted.
+pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// The deepest nesting accepted. Real inputs use fewer than ten levels;
+/// YAML parsers slow down badly on very deep flow nesting.
+pub const MAX_DEPTH: usize = 64;
+
+/// The deepest nesting of flow collections (`[`, `{`) and block
+/// indentation, found in one linear pass that skips quotes and comments.
+fn nesting(text: &str) -> (usize, usize) {
+    let (mut depth, mut max, mut line) = (0usize, 0usize, 1usize);
+    let mut deepest_line = 1;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut at_line_start = true;
+    let mut indent = 0usize;
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            comment = false;
+            at_line_start = true;
+            indent = 0;
+            if quote == Some('\'') {
+                continue;
+            }
+            continue;
+        }
+        if at_line_start {
+            if c == ' ' || c == '-' {
+                indent += 1;
+                continue;
+            }
+            at_line_start = false;
+            if indent / 2 > max {
+                max = indent / 2;
+                deepest_line = line;
+            }
+        }
+        if comment {
+            continue;
+        }
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > max {
+                    max = depth;
+                    deepest_line = line;
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    (max, deepest_line)
+}
+
 impl SourceFile {
     pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.len() > MAX_BYTES {
+                return Err(Diagnostic::error(
+                    Code::InputLimits,
+                    path,
+                    format!("file is {} bytes; inputs are limited to 10 MB", meta.len()),
+                ));
+            }
+        }
         let bytes = std::fs::read(path)
             .map_err(|e| Diagnostic::error(Code::Io, path, format!("cannot read file: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {
@@ -108,6 +176,18 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
 /// Parses `src` into `T`, collecting every problem serde lets us step over.
 pub fn parse<T: DeserializeOwned>(src: &SourceFile) -> (Option<T>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let (depth, line) = nesting(&src.text);
+    if depth > MAX_DEPTH {
+        diags.push(
+            Diagnostic::error(
+                Code::InputLimits,
+                &src.path,
+                format!("nesting {depth} levels deep; inputs are limited to {MAX_DEPTH}"),
+            )
+            .at(line, 1),
+        );
+        return (None, diags);
+    }
     let mut tree: Value = match serde_yaml::from_str(&src.text) {
         Ok(v) => v,
         Err(e) => {

@@ -13,7 +13,11 @@ fn project() -> Project {
 }
 
 fn summary(out: &std::process::Output) -> String {
-    stderr(out).lines().find(|l| l.starts_with("built ")).unwrap_or_default().to_string()
+    stderr(out)
+        .lines()
+        .find(|l| l.starts_with("built "))
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
@@ -21,23 +25,49 @@ fn unchanged_documents_are_up_to_date_and_changes_rebuild_only_their_dependants(
     let p = project();
     let first = p.s75(&["build"]);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    assert!(summary(&first).starts_with("built 3, up to date 0, failed 0"), "{}", summary(&first));
+    assert!(
+        summary(&first).starts_with("built 3, up to date 0, failed 0"),
+        "{}",
+        summary(&first)
+    );
     let hart = std::fs::read(p.root().join("out/bcf/schemes/hart.pdf")).unwrap();
 
     let second = p.s75(&["build"]);
-    assert!(summary(&second).starts_with("built 0, up to date 3, failed 0"), "{}", summary(&second));
+    assert!(
+        summary(&second).starts_with("built 0, up to date 3, failed 0"),
+        "{}",
+        summary(&second)
+    );
 
     // Menorrhagia changes: its specification and the agreement that
     // includes it are rebuilt; HART is not.
-    p.write_scheme("menorrhagia", &example_scheme("menorrhagia").replace("notice_months: 12", "notice_months: 11"));
+    p.write_scheme(
+        "menorrhagia",
+        &example_scheme("menorrhagia").replace("notice_months: 12", "notice_months: 11"),
+    );
     let third = p.s75(&["build"]);
     let err = stderr(&third);
-    assert!(summary(&third).starts_with("built 2, up to date 1, failed 0"), "{}", summary(&third));
-    assert!(err.contains("wrote out/bcf/schemes/menorrhagia.pdf") && err.contains("wrote out/bcf/agreement.pdf"), "{err}");
-    assert_eq!(std::fs::read(p.root().join("out/bcf/schemes/hart.pdf")).unwrap(), hart);
+    assert!(
+        summary(&third).starts_with("built 2, up to date 1, failed 0"),
+        "{}",
+        summary(&third)
+    );
+    assert!(
+        err.contains("wrote out/bcf/schemes/menorrhagia.pdf")
+            && err.contains("wrote out/bcf/agreement.pdf"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(p.root().join("out/bcf/schemes/hart.pdf")).unwrap(),
+        hart
+    );
 
     let forced = p.s75(&["build", "--force", "--jobs", "1"]);
-    assert!(summary(&forced).starts_with("built 3, up to date 0"), "{}", summary(&forced));
+    assert!(
+        summary(&forced).starts_with("built 3, up to date 0"),
+        "{}",
+        summary(&forced)
+    );
 }
 
 #[test]
@@ -47,8 +77,16 @@ fn a_corrupt_or_missing_manifest_rebuilds_everything_without_error() {
     std::fs::write(p.root().join("out/.s75-manifest.json"), "{ not json").unwrap();
     let out = p.s75(&["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(summary(&out).starts_with("built 3, up to date 0"), "{}", summary(&out));
+    assert!(
+        summary(&out).starts_with("built 3, up to date 0"),
+        "{}",
+        summary(&out)
+    );
     std::fs::remove_file(p.root().join("out/.s75-manifest.json")).unwrap();
     let out = p.s75(&["build"]);
-    assert!(summary(&out).starts_with("built 3, up to date 0"), "{}", summary(&out));
+    assert!(
+        summary(&out).starts_with("built 3, up to date 0"),
+        "{}",
+        summary(&out)
+    );
 }

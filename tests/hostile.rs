@@ -1,0 +1,136 @@
+//! Hostile and broken input: refused quickly with a clear, located error,
+//! never a panic; and text full of typst and minijinja syntax printed
+//! literally.
+
+mod common;
+
+use common::{clean_hart, example_yaml, stderr, Project};
+use s75::diag::Mode;
+
+fn check_file(text: &[u8]) -> (Option<i32>, String) {
+    let p = Project::with_agreement("");
+    std::fs::write(p.yaml_path(), text).unwrap();
+    let out = p.s75(&["check"]);
+    (out.status.code(), stderr(&out))
+}
+
+#[test]
+fn an_alias_bomb_is_refused() {
+    let mut y = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for i in 1..12u8 {
+        let (n, p) = ((b'a' + i) as char, (b'a' + i - 1) as char);
+        y.push_str(&format!(
+            "{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
+    }
+    let (code, err) = check_file(y.as_bytes());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("E100") && err.contains("repetition limit exceeded"),
+        "{err}"
+    );
+}
+
+#[test]
+fn very_deep_nesting_is_refused_with_its_line() {
+    let y = format!(
+        "kind: agreement\nx: {}{}\n",
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
+    let (code, err) = check_file(y.as_bytes());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("E109") && err.contains("nesting 50000 levels deep"),
+        "{err}"
+    );
+    assert!(err.contains("agreement.yaml:2:1"), "{err}");
+    assert!(err.len() < 5_000, "the report stays short");
+}
+
+#[test]
+fn a_file_over_ten_megabytes_is_refused() {
+    let big = format!("kind: agreement\n# {}\n", "x".repeat(11 * 1024 * 1024));
+    let (code, err) = check_file(big.as_bytes());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("E109") && err.contains("limited to 10 MB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn non_utf8_input_names_the_byte_offset() {
+    let (code, err) = check_file(b"kind: agreement\ntitle: \"caf\xe9\"\n");
+    assert_ne!(code, Some(0));
+    assert!(
+        err.contains("not UTF-8") && err.contains("offset 27"),
+        "{err}"
+    );
+}
+
+/// Every string value of the example replaced by text full of typst and
+/// minijinja syntax: the build succeeds and the PDF shows the characters.
+#[test]
+fn metacharacters_in_every_string_field_print_literally() {
+    let hostile = r##"#read("/etc/passwd") $x$ *b* _i_ @cl-term <lbl> [c] \ `r` // /* {{ x }} {% if %} #import "@preview/x:0.1.0""##;
+    let quoted = format!("'{}'", hostile.replace('\'', "''"));
+    // Names, titles and officer posts: the values a reader sees printed.
+    let mut yaml = example_yaml();
+    for key in [
+        "name: ",
+        "title: ",
+        "area: ",
+        "addressee: ",
+        "known_as: ",
+        "role: ",
+    ] {
+        yaml = yaml
+            .lines()
+            .map(|l| {
+                let t = l.trim_start();
+                if t.starts_with(key) && !t.starts_with("name: BCF") {
+                    format!("{}{key}{quoted}", &l[..l.len() - t.len()])
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    let p = Project::with_agreement(&yaml);
+    p.write_scheme(
+        "hart",
+        &clean_hart().replace(
+            "title: Homecare Assessment and Reablement Team (HART) services",
+            &format!("title: {quoted}"),
+        ),
+    );
+    let report = p.run(false, Mode::Draft);
+    assert!(
+        !report.has_errors(),
+        "{:#?}",
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .collect::<Vec<_>>()
+    );
+    let doc = report.built("bcf/agreement.pdf").expect("agreement built");
+    let text = doc
+        .page_text
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains(hostile),
+        "the hostile text is printed as typed"
+    );
+    assert!(
+        !text.contains("root:x:0"),
+        "nothing was read from /etc/passwd"
+    );
+}
