@@ -235,16 +235,7 @@ pub fn load_agreement(
 /// `schemes/*.yaml` beside an agreement file, in file-name order (which
 /// gives their order in Schedule 1 Part 3: 3A, 3B ...).
 pub fn scheme_files(agreement: &Path) -> Vec<PathBuf> {
-    let dir = agreement.parent().unwrap_or(Path::new(".")).join("schemes");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-        .collect();
-    files.sort();
-    files
+    load::yaml_files_beside(agreement, "schemes")
 }
 
 fn agreement_id(path: &Path) -> String {

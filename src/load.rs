@@ -173,6 +173,21 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(found)
 }
 
+/// The `.yaml` files in the folder `sub` beside an agreement file, in
+/// file-name order.
+pub fn yaml_files_beside(agreement: &Path, sub: &str) -> Vec<PathBuf> {
+    let dir = agreement.parent().unwrap_or(Path::new(".")).join(sub);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Parses `src` into `T`, collecting every problem serde lets us step over.
 pub fn parse<T: DeserializeOwned>(src: &SourceFile) -> (Option<T>, Vec<Diagnostic>) {
     let mut diags = Vec::new();

@@ -30,16 +30,7 @@ pub struct LoadedReport {
 
 /// `reports/*.yaml` beside an agreement file, in name order.
 pub fn report_files(agreement: &Path) -> Vec<PathBuf> {
-    let dir = agreement.parent().unwrap_or(Path::new(".")).join("reports");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-        .collect();
-    files.sort();
-    files
+    load::yaml_files_beside(agreement, "reports")
 }
 
 /// Loads and checks one report against its agreement.
