@@ -46,6 +46,16 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Build, then rebuild what changed each time a file under the inputs or
+    /// the templates is saved. Runs until interrupted; errors are printed
+    /// and watching goes on.
+    Watch {
+        #[command(flatten)]
+        common: Common,
+        /// Output folder.
+        #[arg(long, value_name = "DIR", default_value = "out")]
+        out: PathBuf,
+    },
     /// Write JSON Schemas for agreement, scheme and report YAML, for editors.
     Schema {
         /// Folder to write <kind>.schema.json into.
@@ -115,6 +125,7 @@ pub fn main() -> ExitCode {
             force,
             jobs,
         } => (common, out, emit_typst, timings, false, force, jobs),
+        Command::Watch { common, out } => return watch(common, out),
         Command::Check { common } => (
             common,
             PathBuf::from("out"),
@@ -147,26 +158,42 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    let format = common.format;
+    let mut opts = options(common, out);
+    opts.emit_typst = emit_typst;
+    opts.check_only = check_only;
+    opts.force = force;
+    if let Some(j) = jobs {
+        opts.jobs = j.max(1);
+    }
+    run_once(&opts, format, timings, started)
+}
+
+/// Options from the common flags.
+fn options(common: Common, out: PathBuf) -> Options {
     let paths = if common.paths.is_empty() {
         vec![PathBuf::from("agreements")]
     } else {
         common.paths
     };
-    let mode = if common.final_mode {
+    let mut opts = Options::new(paths, common.templates, out);
+    opts.mode = if common.final_mode {
         Mode::Final
     } else {
         Mode::Draft
     };
-    let format = common.format;
-    let mut opts = Options::new(paths, common.templates, out);
-    opts.emit_typst = emit_typst;
-    opts.check_only = check_only;
-    opts.mode = mode;
-    opts.force = force;
-    if let Some(j) = jobs {
-        opts.jobs = j.max(1);
-    }
-    let report = build::run(&opts);
+    opts
+}
+
+/// One check or build, reported; returns the exit status.
+fn run_once(
+    opts: &Options,
+    format: diag::Format,
+    timings: bool,
+    started: std::time::Instant,
+) -> ExitCode {
+    let check_only = opts.check_only;
+    let report = build::run(opts);
 
     diag::emit(format, &report.diagnostics);
     for n in &report.notes {
@@ -203,6 +230,63 @@ pub fn main() -> ExitCode {
             )
         }
     })
+}
+
+/// Builds, then rebuilds on every change until interrupted.
+fn watch(common: Common, out: PathBuf) -> ExitCode {
+    use notify::{RecursiveMode, Watcher};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let format = common.format;
+    let opts = options(common, out);
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
+        if let Ok(e) = e {
+            let _ = tx.send(e);
+        }
+    }) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch for changes: {e}");
+            return ExitCode::from(EXIT_USAGE_IO);
+        }
+    };
+    for p in opts.paths.iter().chain(std::iter::once(&opts.templates)) {
+        if let Err(e) = watcher.watch(p, RecursiveMode::Recursive) {
+            eprintln!("error: cannot watch {}: {e}", p.display());
+            return ExitCode::from(EXIT_USAGE_IO);
+        }
+    }
+    let out_dir = opts.out.canonicalize().unwrap_or(opts.out.clone());
+    loop {
+        let _ = run_once(&opts, format, false, std::time::Instant::now());
+        eprintln!(
+            "watching {} and {} for changes (Ctrl-C to stop)",
+            opts.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            opts.templates.display()
+        );
+        // Wait for a change to an input (not our own output), then let a
+        // burst of saves settle before rebuilding.
+        loop {
+            let Ok(event) = rx.recv() else {
+                return ExitCode::from(EXIT_USAGE_IO);
+            };
+            let ours = event.paths.iter().all(|p| {
+                p.starts_with(&out_dir)
+                    || p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(".s75-"))
+            });
+            if !ours && !matches!(event.kind, notify::EventKind::Access(_)) {
+                break;
+            }
+        }
+        while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+    }
 }
 
 fn exit(diags: &[Diagnostic], summary: impl FnOnce(usize, usize) -> String) -> ExitCode {
