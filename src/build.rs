@@ -340,8 +340,16 @@ pub fn run(opts: &Options) -> Report {
                 }
             }
         }
-        // Reports filed under the agreement.
-        let scheme_refs: Vec<&Scheme> = ok_schemes.iter().map(|(_, _, s)| *s).collect();
+        // Reports filed under the agreement see every scheme that parsed,
+        // so a scheme with a check error is not mistaken for a missing one.
+        let scheme_refs: Vec<&Scheme> = loaded
+            .schemes
+            .iter()
+            .filter_map(|l| l.scheme.as_ref())
+            .collect();
+        // A report is built from the agreement and its schemes: with an
+        // error in any of them, reports are checked but not built.
+        let inputs_ok = ok_schemes.len() == loaded.schemes.len() && agreement_doc.is_some();
         let reports: Vec<crate::reports::LoadedReport> = crate::reports::report_files(&file)
             .iter()
             .filter_map(|f| {
@@ -365,7 +373,7 @@ pub fn run(opts: &Options) -> Report {
             std::iter::once(loaded.source.text.as_str())
                 .chain(loaded.schemes.iter().map(|s| s.source.text.as_str())),
         );
-        for r in reports.iter().filter(|r| !r.errors) {
+        for r in reports.iter().filter(|r| !r.errors && inputs_ok) {
             let draft = opts.mode == Mode::Draft && r.warnings;
             let (template, cx, id, meeting) = match &r.doc {
                 Some(crate::reports::Doc::Report(rep)) => (
@@ -791,9 +799,13 @@ fn input_hash<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 fn draft_footer(a: &Agreement, hash: &str) -> String {
-    let version = a.version.clone().unwrap_or_else(|| "unnumbered".into());
+    let version = a
+        .version
+        .as_deref()
+        .map(|v| format!(" version {v}"))
+        .unwrap_or_default();
     format!(
-        "DRAFT version {version} · {} · inputs {hash}",
+        "DRAFT{version} · {} · inputs {hash}",
         document_date(a).long()
     )
 }

@@ -201,7 +201,12 @@ fn run_once(
     }
     for b in &report.built {
         let mark = if b.watermarked { ", marked DRAFT" } else { "" };
-        eprintln!("wrote {} ({} pages{mark})", b.pdf.display(), b.pages);
+        eprintln!(
+            "wrote {} ({} page{}{mark})",
+            b.pdf.display(),
+            b.pages,
+            if b.pages == 1 { "" } else { "s" }
+        );
         if timings {
             let t = &b.timings;
             let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
@@ -298,7 +303,7 @@ fn exit(diags: &[Diagnostic], summary: impl FnOnce(usize, usize) -> String) -> E
     let io_only = diags
         .iter()
         .filter(|d| d.is_error())
-        .all(|d| matches!(d.code, Code::Io | Code::Output));
+        .all(|d| matches!(d.code, Code::Io | Code::Output | Code::UnknownDocument));
     ExitCode::from(if io_only { EXIT_USAGE_IO } else { EXIT_INPUT })
 }
 

@@ -20,7 +20,9 @@ pub fn markup(s: &str) -> String {
             continue;
         }
         last_space = false;
-        if c.is_ascii_punctuation() {
+        // An apostrophe has no meaning in typst markup except as a smart
+        // quote, so it is left for typst to set as ’.
+        if c.is_ascii_punctuation() && c != '\'' {
             out.push('\\');
         }
         out.push(c);

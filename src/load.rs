@@ -152,7 +152,21 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diagnostic> {
                 .hint("give a path to an agreement folder or agreement.yaml, or run from the project root"));
         }
         if root.is_file() {
-            found.push(root.clone());
+            // A scheme or report stands for the agreement it belongs to.
+            let parent = root
+                .parent()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned());
+            match (root.file_name().map(|n| n.to_string_lossy().into_owned()), parent.as_deref()) {
+                (Some(n), _) if n == "agreement.yaml" => found.push(root.clone()),
+                (_, Some("schemes" | "reports")) => {
+                    found.push(root.parent().and_then(Path::parent).unwrap_or(Path::new(".")).join("agreement.yaml"))
+                }
+                _ => {
+                    return Err(Diagnostic::error(Code::UnknownDocument, root, "not an agreement, scheme or report file")
+                        .hint("give agreements/<id>/agreement.yaml, a file under its schemes/ or reports/, or a folder"))
+                }
+            }
             continue;
         }
         for entry in WalkDir::new(root).sort_by_file_name().follow_links(false) {
