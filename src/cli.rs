@@ -26,8 +26,9 @@ enum Command {
         #[command(flatten)]
         common: Common,
         /// Output folder.
-        #[arg(long, value_name = "DIR", default_value = "out")]
-        out: PathBuf,
+        /// Output folder [default: out, which must be inside the project].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
         /// Also write the generated typst source (.typ) beside each PDF.
         #[arg(long)]
         emit_typst: bool,
@@ -53,8 +54,9 @@ enum Command {
         #[command(flatten)]
         common: Common,
         /// Output folder.
-        #[arg(long, value_name = "DIR", default_value = "out")]
-        out: PathBuf,
+        /// Output folder [default: out, which must be inside the project].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Write JSON Schemas for agreement, scheme and report YAML, for editors.
     Schema {
@@ -124,8 +126,14 @@ pub fn main() -> ExitCode {
             timings,
             force,
             jobs,
-        } => (common, out, emit_typst, timings, false, force, jobs),
-        Command::Watch { common, out } => return watch(common, out),
+        } => match default_out(out) {
+            Ok(out) => (common, out, emit_typst, timings, false, force, jobs),
+            Err(code) => return code,
+        },
+        Command::Watch { common, out } => match default_out(out) {
+            Ok(out) => return watch(common, out),
+            Err(code) => return code,
+        },
         Command::Check { common } => (
             common,
             PathBuf::from("out"),
@@ -167,6 +175,25 @@ pub fn main() -> ExitCode {
         opts.jobs = j.max(1);
     }
     run_once(&opts, format, timings, started)
+}
+
+/// The output folder: as given with `--out`, or `out/`, which must then be
+/// inside the project (a link from `out` to elsewhere is refused, so a
+/// build never writes outside the project unless asked to).
+fn default_out(out: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
+    if let Some(out) = out {
+        return Ok(out);
+    }
+    let out = PathBuf::from("out");
+    if let (Ok(real), Ok(here)) = (out.canonicalize(), std::env::current_dir().and_then(|d| d.canonicalize())) {
+        if !real.starts_with(&here) {
+            let d = Diagnostic::error(Code::Output, &out, format!("out/ leads outside the project, to {}", real.display()))
+                .hint("remove the link, or pass --out DIR to write there on purpose");
+            diag::emit(diag::Format::Human, &[d]);
+            return Err(ExitCode::from(EXIT_USAGE_IO));
+        }
+    }
+    Ok(out)
 }
 
 /// Options from the common flags.
