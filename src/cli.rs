@@ -185,10 +185,17 @@ fn default_out(out: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
         return Ok(out);
     }
     let out = PathBuf::from("out");
-    if let (Ok(real), Ok(here)) = (out.canonicalize(), std::env::current_dir().and_then(|d| d.canonicalize())) {
+    if let (Ok(real), Ok(here)) = (
+        out.canonicalize(),
+        std::env::current_dir().and_then(|d| d.canonicalize()),
+    ) {
         if !real.starts_with(&here) {
-            let d = Diagnostic::error(Code::Output, &out, format!("out/ leads outside the project, to {}", real.display()))
-                .hint("remove the link, or pass --out DIR to write there on purpose");
+            let d = Diagnostic::error(
+                Code::Output,
+                &out,
+                format!("out/ leads outside the project, to {}", real.display()),
+            )
+            .hint("remove the link, or pass --out DIR to write there on purpose");
             diag::emit(diag::Format::Human, &[d]);
             return Err(ExitCode::from(EXIT_USAGE_IO));
         }

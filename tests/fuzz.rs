@@ -11,10 +11,16 @@ use s75::diag::Mode;
 
 fn examples() -> Vec<(String, String)> {
     let bcf = common::repo().join("agreements/leicestershire-bcf-2019-20");
-    ["agreement.yaml", "schemes/hart.yaml", "schemes/menorrhagia.yaml", "reports/hwb-2020-01-23.yaml", "reports/q3-2019-20.yaml"]
-        .iter()
-        .map(|f| (f.to_string(), std::fs::read_to_string(bcf.join(f)).unwrap()))
-        .collect()
+    [
+        "agreement.yaml",
+        "schemes/hart.yaml",
+        "schemes/menorrhagia.yaml",
+        "reports/hwb-2020-01-23.yaml",
+        "reports/q3-2019-20.yaml",
+    ]
+    .iter()
+    .map(|f| (f.to_string(), std::fs::read_to_string(bcf.join(f)).unwrap()))
+    .collect()
 }
 
 /// Writes one file of a copy of the example project and runs `check`.
@@ -26,14 +32,25 @@ fn check_with(file: &str, text: &[u8]) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, body).unwrap();
     }
-    std::fs::copy(common::repo().join("agreements/leicestershire-bcf-2019-20/reports/q3-2019-20.csv"), root.join("reports/q3-2019-20.csv")).unwrap();
+    std::fs::copy(
+        common::repo().join("agreements/leicestershire-bcf-2019-20/reports/q3-2019-20.csv"),
+        root.join("reports/q3-2019-20.csv"),
+    )
+    .unwrap();
     std::fs::write(root.join(file), text).unwrap();
-    let mut o = Options::new(vec![dir.path().join("agreements")], common::repo().join("templates"), dir.path().join("out"));
+    let mut o = Options::new(
+        vec![dir.path().join("agreements")],
+        common::repo().join("templates"),
+        dir.path().join("out"),
+    );
     o.check_only = true;
     o.mode = Mode::Final;
     let report = s75::build::run(&o);
     for d in &report.diagnostics {
-        assert!(!d.message.is_empty() && !d.file.as_os_str().is_empty(), "{d:?}");
+        assert!(
+            !d.message.is_empty() && !d.file.as_os_str().is_empty(),
+            "{d:?}"
+        );
     }
 }
 
@@ -57,7 +74,10 @@ fn mutate(text: &str, op: u8, at: usize, with: &str) -> String {
         _ => {
             let l = &mut lines[i];
             let pos = (at / 7) % (l.len() + 1);
-            let pos = (0..=pos).rev().find(|p| l.is_char_boundary(*p)).unwrap_or(0);
+            let pos = (0..=pos)
+                .rev()
+                .find(|p| l.is_char_boundary(*p))
+                .unwrap_or(0);
             l.insert_str(pos, with);
         }
     }

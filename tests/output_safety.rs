@@ -24,9 +24,17 @@ fn pdfs_complete(out: &Path) -> usize {
     for e in walkdir::WalkDir::new(out).into_iter().flatten() {
         if e.path().extension().is_some_and(|x| x == "pdf") {
             let bytes = std::fs::read(e.path()).unwrap();
-            assert!(bytes.starts_with(b"%PDF-"), "{} has no header", e.path().display());
+            assert!(
+                bytes.starts_with(b"%PDF-"),
+                "{} has no header",
+                e.path().display()
+            );
             let tail = &bytes[bytes.len().saturating_sub(32)..];
-            assert!(String::from_utf8_lossy(tail).contains("%%EOF"), "{} is truncated", e.path().display());
+            assert!(
+                String::from_utf8_lossy(tail).contains("%%EOF"),
+                "{} is truncated",
+                e.path().display()
+            );
             n += 1;
         }
     }
@@ -71,7 +79,8 @@ fn two_builds_at_once_do_not_corrupt_each_other() {
     }
     assert_eq!(pdfs_complete(&p.root().join("out")), 3);
     let manifest = std::fs::read_to_string(p.root().join("out/.s75-manifest.json")).unwrap();
-    let parsed: serde_json::Value = serde_json::from_str(&manifest).expect("manifest is valid JSON");
+    let parsed: serde_json::Value =
+        serde_json::from_str(&manifest).expect("manifest is valid JSON");
     assert_eq!(parsed.as_object().unwrap().len(), 3);
 }
 
@@ -82,8 +91,16 @@ fn out_linked_outside_the_project_is_refused_unless_named() {
     std::os::unix::fs::symlink(elsewhere.path(), p.root().join("out")).unwrap();
     let out = p.s75(&["build"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("out/ leads outside the project"), "{}", stderr(&out));
-    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0, "nothing written outside");
+    assert!(
+        stderr(&out).contains("out/ leads outside the project"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).unwrap().count(),
+        0,
+        "nothing written outside"
+    );
     // Naming the folder is a deliberate choice and is allowed.
     let out = p.s75(&["build", "--out", elsewhere.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
