@@ -168,6 +168,7 @@ pub fn load_agreement(
                 found.retain(|d| !matches!(d.code, Code::TotalMismatch | Code::TermInvalid));
             }
             found.extend(check::placeholders(src, mode));
+            found.extend(check::glyphs(src, mode));
             found
         })?;
     // Schemes are independent of each other: load and check them on every
@@ -181,6 +182,7 @@ pub fn load_agreement(
             .unwrap_or_default();
         let loaded = load_file::<Scheme>(file, &mut found, |src, s, _| {
             let mut found = check::placeholders(src, mode);
+            found.extend(check::glyphs(src, mode));
             if let (Some(a), Some(t)) = (&agreement, template) {
                 let cx = SchemeContext {
                     agreement: a,

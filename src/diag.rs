@@ -51,6 +51,8 @@ codes! {
     DateInvalid = "E106", "write dates as YYYY-MM-DD, e.g. 2019-04-01";
     FinancialYearInvalid = "E107", "write financial years as \"2019/20\" (1 April 2019 to 31 March 2020)";
     PercentInvalid = "E108", "write percentages as quoted text, e.g. \"6.64%\"";
+    /// A character none of the embedded fonts can show.
+    Unshowable = "E110", "use another character, or spell it out; the embedded fonts are Libertinus Serif, New Computer Modern and DejaVu Sans Mono";
     /// A file too large or too deeply nested to be an agreement.
     InputLimits = "E109", "s75 inputs are at most 10 MB and 64 levels deep; check the file is the one you meant";
     /// A reference to a party id that the agreement does not define.

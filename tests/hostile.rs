@@ -134,3 +134,42 @@ fn metacharacters_in_every_string_field_print_literally() {
         "nothing was read from /etc/passwd"
     );
 }
+
+/// Characters outside the embedded fonts: a located warning in draft (the
+/// PDF is still built), one clear error in final instead of typst's
+/// failed PDF/A export.
+#[test]
+fn characters_no_font_can_show_are_reported_at_their_value() {
+    let yaml = example_yaml().replace(
+        "area: Leicestershire",
+        "area: \"Leicestershire 🏥 \u{200F}שלום\u{200E} z\u{200D}w\"",
+    );
+    let p = Project::with_agreement(&yaml);
+    let draft = p.run(false, Mode::Draft);
+    assert!(
+        draft.built("bcf/agreement.pdf").is_some(),
+        "a draft is still built"
+    );
+    let d = draft
+        .diagnostics
+        .iter()
+        .find(|d| d.code == s75::diag::Code::Unshowable)
+        .expect("a warning");
+    assert!(
+        d.message.contains("`🏥` (U+1F3E5)") && !d.message.contains("U+200F"),
+        "{}",
+        d.message
+    );
+    assert_eq!(d.line, common::line_of(&yaml, "area: "));
+    let fin = p.run(false, Mode::Final);
+    assert!(fin
+        .diagnostics
+        .iter()
+        .any(|d| d.code == s75::diag::Code::Unshowable && d.is_error()));
+    assert!(
+        !fin.diagnostics
+            .iter()
+            .any(|d| d.code == s75::diag::Code::Typeset),
+        "no typst error flood"
+    );
+}

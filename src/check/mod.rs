@@ -1,10 +1,12 @@
 //! Checks that the types alone cannot express.
 
 mod agreement;
+mod glyphs;
 mod placeholders;
 mod scheme;
 
 pub use agreement::agreement;
+pub use glyphs::glyphs;
 pub use placeholders::placeholders;
 pub use scheme::{scheme, Context as SchemeContext};
 
