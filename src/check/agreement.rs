@@ -101,6 +101,23 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
         }
     }
 
+    // Contributions are money paid in: never negative. (Refunds belong in
+    // the actuals of a quarterly report, where negatives are allowed.)
+    for (i, stream) in a.contributions.streams.iter().enumerate() {
+        for (id, m) in &stream.amounts {
+            if m.amount().is_sign_negative() && !m.is_zero() {
+                out.push(
+                    src.at_value(
+                        Code::MoneyInvalid,
+                        &format!("contributions.streams[{i}].amounts.{id}"),
+                        format!("a contribution cannot be negative ({})", m.display()),
+                    )
+                    .hint("record refunds in a quarterly report's actuals"),
+                );
+            }
+        }
+    }
+
     let has_la = a.parties.iter().any(|p| p.kind.is_local_authority());
     let has_nhs = a.parties.iter().any(|p| p.kind.is_nhs_body());
     if !(has_la && has_nhs) {

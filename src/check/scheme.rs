@@ -317,6 +317,15 @@ fn funds(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnosti
                     ),
                 ));
             }
+            for (id, m) in &yc.amounts {
+                if m.amount().is_sign_negative() && !m.is_zero() {
+                    out.push(src.at_value(
+                        Code::MoneyInvalid,
+                        &format!("{ypath}.amounts.{id}"),
+                        format!("a contribution cannot be negative ({})", m.display()),
+                    ));
+                }
+            }
             let total: Money = yc.amounts.values().copied().sum();
             if let Some(stated) = yc.stated_total {
                 if stated != total {
