@@ -109,34 +109,39 @@ pub fn body_lines(source: &str, skip: &[&str], plain_text: bool) -> Vec<(usize, 
     out
 }
 
-/// The terms a text uses, found in one pass over it.
+/// Splits text into words: letters, digits and hyphens (so "2017-19" and
+/// "Non-Pooled" are one word each); escapes and everything else separate.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+}
+
+/// The terms a text uses, found in one pass over its words.
 pub fn used_terms<'a>(terms: impl IntoIterator<Item = &'a str>, text: &str) -> HashSet<&'a str> {
     let mut by_form: std::collections::HashMap<String, &'a str> = std::collections::HashMap::new();
+    let mut longest = 1;
     for t in terms {
         for f in forms(t) {
-            by_form.entry(f).or_insert(t);
+            longest = longest.max(words(&f).count());
+            by_form
+                .entry(words(&f).collect::<Vec<_>>().join(" "))
+                .or_insert(t);
         }
     }
-    let mut alternatives: Vec<&String> = by_form.keys().collect();
-    alternatives.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    let pattern = alternatives
-        .iter()
-        .map(|f| regex::escape(f))
-        .collect::<Vec<_>>()
-        .join("|");
-    let re = Regex::new(&format!(
-        r"(?:^|[^\p{{L}}\p{{N}}])({pattern})(?:$|[^\p{{L}}\p{{N}}])"
-    ))
-    .expect("escaped terms form a valid pattern");
+    let ws: Vec<&str> = words(text).collect();
     let mut found = HashSet::new();
-    let mut at = 0;
-    while let Some(c) = re.captures_at(text, at) {
-        let m = c.get(1).expect("group 1 always takes part");
-        if let Some(t) = by_form.get(m.as_str()) {
-            found.insert(*t);
+    let mut phrase = String::new();
+    for i in 0..ws.len() {
+        phrase.clear();
+        for (n, w) in ws[i..ws.len().min(i + longest)].iter().enumerate() {
+            if n > 0 {
+                phrase.push(' ');
+            }
+            phrase.push_str(w);
+            if let Some(t) = by_form.get(phrase.as_str()) {
+                found.insert(*t);
+            }
         }
-        // Step past the term but not its trailing boundary character.
-        at = m.end();
     }
     found
 }
@@ -311,13 +316,12 @@ pub fn undefined_phrases(
     defined: &[String],
     known: &Phrases,
 ) -> Vec<Undefined> {
-    let defined_set: Vec<Regex> = defined
-        .iter()
-        .map(|d| Regex::new(&format!("^(?:{})$", alternation(d))).unwrap())
-        .collect();
-    let allowed =
-        |piece: &str| defined_set.iter().any(|re| re.is_match(piece)) || known.contains(piece);
-    let word = Regex::new(r"\p{Lu}[\p{L}\p{N}'’\-]*|[^\s]+").unwrap();
+    // Defined terms in every form (plural, singular), looked up exactly.
+    let defined_forms: HashSet<String> = defined.iter().flat_map(|d| forms(d)).collect();
+    let allowed = |piece: &str| defined_forms.contains(piece) || known.contains(piece);
+    static WORD: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let word =
+        WORD.get_or_init(|| Regex::new(r"\p{Lu}[\p{L}\p{N}'’\-]*|[^\s]+").expect("valid pattern"));
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for (line, text) in lines {

@@ -14,8 +14,18 @@ fn invisible(c: char) -> bool {
         || matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0xFEFF)
 }
 
+/// Characters Libertinus Serif certainly has (Latin, Latin-1, Latin
+/// Extended-A/B, general punctuation, currency signs), decided without
+/// loading any font: most inputs never need the font store.
+fn surely_showable(c: char) -> bool {
+    matches!(c as u32, 0x20..=0x24F | 0x2010..=0x2027 | 0x2030..=0x205E | 0x20A0..=0x20BF)
+}
+
 /// Whether any embedded font has a glyph for `c`.
 pub fn showable(c: char) -> bool {
+    if surely_showable(c) {
+        return true;
+    }
     static FONTS: OnceLock<Vec<typst::text::Font>> = OnceLock::new();
     let fonts = FONTS.get_or_init(|| {
         let store = crate::typeset::fonts();
@@ -29,7 +39,7 @@ pub fn showable(c: char) -> bool {
 /// embed a missing glyph).
 pub fn glyphs(src: &SourceFile, mode: Mode) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if src.text.is_ascii() {
+    if src.text.chars().all(|c| surely_showable(c) || invisible(c)) {
         return out;
     }
     for (path, pos, text) in src.index().scalars() {
