@@ -87,7 +87,7 @@ codes! {
     ArrangementMismatch = "E409", "make `arrangements` match the funds and lead commissioner";
     DuplicateYear = "E410", "give each financial year once per fund";
     /// A scheme whose id differs from its file name.
-    SchemeId = "E411", "name the file schemes/<id>.yaml after the scheme's `id`";
+    SchemeId = "E411", "name the file <id>.yaml after the document's `id`";
     /// The template file itself is broken.
     SchemeTemplate = "E412", "fix templates/schedule1-part2.yaml";
     /// Text left unfilled: [INSERT], [ ], TBC, 201…, bracketed alternatives.

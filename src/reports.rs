@@ -83,6 +83,18 @@ pub fn load(
             })
         }
     };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id = match &doc {
+        Some(Doc::Report(r)) => Some(r.id.as_str()),
+        Some(Doc::Quarterly(q, _)) => Some(q.id.as_str()),
+        None => None,
+    };
+    if let Some(id) = id {
+        found.extend(crate::check::file_id(&source, "report", id, &stem));
+    }
     let errors = doc.is_none() || found.iter().any(Diagnostic::is_error);
     let warnings = found.iter().any(|d| !d.is_error());
     diags.extend(found);

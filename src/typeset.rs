@@ -122,9 +122,9 @@ impl World for S75World {
     }
 }
 
-fn file_id(name: &str) -> FileId {
-    let vpath = VirtualPath::new(name).expect("generated file names are valid virtual paths");
-    RootedPath::new(VirtualRoot::Project, vpath).intern()
+fn file_id(name: &str) -> Option<FileId> {
+    let vpath = VirtualPath::new(name).ok()?;
+    Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
 /// Lays out and exports one document. Errors come back as diagnostics
@@ -145,7 +145,16 @@ pub fn typeset(job: Job<'_>) -> Result<Output, Vec<Diagnostic>> {
     let library = Library::builder().with_inputs(inputs).build();
     let world = S75World {
         library: LazyHash::new(library),
-        main: Source::new(file_id(job.name), job.source),
+        main: Source::new(
+            file_id(job.name).ok_or_else(|| {
+                vec![Diagnostic::error(
+                    Code::Typeset,
+                    Path::new(job.name),
+                    "not a valid document name",
+                )]
+            })?,
+            job.source,
+        ),
         templates: job.templates.to_path_buf(),
         today,
     };

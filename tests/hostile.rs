@@ -173,3 +173,23 @@ fn characters_no_font_can_show_are_reported_at_their_value() {
         "no typst error flood"
     );
 }
+
+/// A report's id names its PDF: one that climbs out of out/ is refused.
+#[test]
+fn a_report_id_cannot_climb_out_of_the_output_folder() {
+    let p = Project::with_agreement(&example_yaml());
+    let report = common::example_report("leicestershire-bcf-2019-20", "hwb-2020-01-23.yaml")
+        .replace("id: hwb-2020-01-23", "id: \"../../../escape\"");
+    p.write_report("hwb.yaml", &report);
+    let out = p.s75(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("E411") && err.contains("report id `../../../escape`"),
+        "{err}"
+    );
+    assert!(
+        !p.root().join("escape.pdf").exists()
+            && !p.root().parent().unwrap().join("escape.pdf").exists()
+    );
+}

@@ -10,7 +10,7 @@ pub use glyphs::glyphs;
 pub use placeholders::placeholders;
 pub use scheme::{scheme, Context as SchemeContext};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::load::SourceFile;
 
 /// Points a diagnostic about a map key at the key rather than its value.
@@ -20,4 +20,24 @@ fn relocate_to_key(src: &SourceFile, mut d: Diagnostic) -> Diagnostic {
         d.column = p.column;
     }
     d
+}
+
+/// A document's `id` names its output file, so it must be a plain id and
+/// equal to the file's own name (which also keeps output inside `out/`).
+pub fn file_id(src: &SourceFile, what: &str, id: &str, file_stem: &str) -> Option<Diagnostic> {
+    if !crate::escape::is_label_safe(id) || id.contains('.') {
+        Some(src.at_value(
+            Code::SchemeId,
+            "id",
+            format!("{what} id `{id}` must be lower-case letters, digits and hyphens"),
+        ))
+    } else if id != file_stem {
+        Some(src.at_value(
+            Code::SchemeId,
+            "id",
+            format!("{what} id `{id}` does not match its file name `{file_stem}.yaml`"),
+        ))
+    } else {
+        None
+    }
 }

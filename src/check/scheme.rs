@@ -37,25 +37,7 @@ pub fn scheme(src: &SourceFile, s: &Scheme, cx: &Context<'_>) -> Vec<Diagnostic>
 }
 
 fn identity(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    if !crate::escape::is_label_safe(&s.id) || s.id.contains('.') {
-        out.push(src.at_value(
-            Code::SchemeId,
-            "id",
-            format!(
-                "scheme id `{}` must be lower-case letters, digits and hyphens",
-                s.id
-            ),
-        ));
-    } else if s.id != cx.file_stem {
-        out.push(src.at_value(
-            Code::SchemeId,
-            "id",
-            format!(
-                "scheme id `{}` does not match its file name `{}.yaml`",
-                s.id, cx.file_stem
-            ),
-        ));
-    }
+    out.extend(super::file_id(src, "scheme", &s.id, cx.file_stem));
 }
 
 /// Every heading of the template has content, or a reason it does not apply.

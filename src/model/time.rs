@@ -95,7 +95,9 @@ impl<'de> Deserialize<'de> for Date {
                 self.visit_str(&v.to_string())
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Date, E> {
-                self.visit_str(&v.to_string())
+                Err(E::custom(Code::DateInvalid.tag(&format!(
+                    "{v:?} is a number, not a date written as YYYY-MM-DD"
+                ))))
             }
         }
         d.deserialize_any(V)
