@@ -167,8 +167,7 @@ pub fn load_agreement(
                 // Stand-ins from error recovery would give false alarms.
                 found.retain(|d| !matches!(d.code, Code::TotalMismatch | Code::TermInvalid));
             }
-            found.extend(check::placeholders(src, mode));
-            found.extend(check::glyphs(src, mode));
+            found.extend(check::text(src, mode));
             found
         })?;
     // Schemes are independent of each other: load and check them on every
@@ -181,8 +180,7 @@ pub fn load_agreement(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let loaded = load_file::<Scheme>(file, &mut found, |src, s, _| {
-            let mut found = check::placeholders(src, mode);
-            found.extend(check::glyphs(src, mode));
+            let mut found = check::text(src, mode);
             if let (Some(a), Some(t)) = (&agreement, template) {
                 let cx = SchemeContext {
                     agreement: a,
@@ -580,7 +578,7 @@ fn prepare_agreement(
     // Pass 1 with every definition, to see which terms the text uses;
     // pass 2 with only those, in alphabetical order.
     let base = view::agreement_context(a, &sh.template, schemes, &contents, !opts.check_only);
-    let all = definitions(env, sh, a, &base, None, &opts.templates, found)?;
+    let all = definitions(env, sh, a, &base, &opts.templates, found)?;
     let first = render(env, &opts.templates, "agreement.typ.j2", base.with(&all))
         .map_err(|d| found.push(d))
         .ok()?;
@@ -592,7 +590,12 @@ fn prepare_agreement(
     let mut glossary_terms: Vec<&str> = sh.glossary.terms.iter().map(|t| t.term.as_str()).collect();
     glossary_terms.extend(a.definitions.iter().map(|d| d.term.as_str()));
     let in_use = terms::used_terms(glossary_terms, &body);
-    let used = definitions(env, sh, a, &base, Some(&in_use), &opts.templates, found)?;
+    let superseded = a.supersedes.as_ref().map(|s| s.name.as_str());
+    let used: Vec<view::DefinitionView> = all
+        .iter()
+        .filter(|d| in_use.contains(d.term.as_str()) || Some(d.term.as_str()) == superseded)
+        .cloned()
+        .collect();
     // Only the definitions clause changes, so render it alone and put it in
     // place of the first pass's.
     let clause = render(
@@ -610,7 +613,7 @@ fn prepare_agreement(
         src,
         &sh.glossary,
         &a.definitions,
-        &body,
+        &in_use,
         opts.mode,
     ));
     let mut defined: Vec<String> = sh.glossary.terms.iter().map(|t| t.term.clone()).collect();
@@ -706,23 +709,20 @@ fn splice_definitions(source: &str, clause: &str) -> Option<String> {
     Some(format!("{}{}{}", &source[..start], clause, &source[stop..]))
 }
 
-/// The definitions for the definitions clause: every glossary term (when
-/// `body` is `None`), or only those the body uses, rendered and sorted.
+/// Every definition the agreement could need (the glossary, its own
+/// definitions, the superseded agreement), rendered once and sorted; the
+/// caller keeps those the text uses.
 fn definitions(
     env: &minijinja::Environment<'static>,
     sh: &Shared,
     a: &Agreement,
     cx: &view::AgreementCx,
-    in_use: Option<&std::collections::HashSet<&str>>,
     templates: &Path,
     found: &mut Vec<Diagnostic>,
 ) -> Option<Vec<view::DefinitionView>> {
     let cx = cx.with(&[]);
     let mut out = Vec::new();
     for t in &sh.glossary.terms {
-        if in_use.is_some_and(|u| !u.contains(t.term.as_str())) {
-            continue;
-        }
         let meaning = env.render_str(&t.meaning, cx.clone()).map_err(|e| {
             let mut d = template_error(templates, e);
             d.file = templates.join("terms.yaml");
@@ -734,19 +734,20 @@ fn definitions(
             meaning: meaning.ok()?,
         });
     }
-    for d in &a.definitions {
-        if in_use.is_none_or(|u| u.contains(d.term.as_str())) {
-            out.push(view::DefinitionView {
-                term: d.term.clone(),
-                meaning: crate::escape::markup(&d.meaning),
-            });
-        }
-    }
+    out.extend(a.definitions.iter().map(|d| view::DefinitionView {
+        term: d.term.clone(),
+        meaning: crate::escape::markup(&d.meaning),
+    }));
     if let Some(s) = &a.supersedes {
         out.push(view::DefinitionView {
             term: s.name.clone(),
             meaning: crate::escape::markup(&format!(
-                "the agreement between the Partners that governed the Better Care Fund from {} to {}.",
+                "the agreement between the Partners that governed {} from {} to {}.",
+                if a.better_care_fund {
+                    "the Better Care Fund"
+                } else {
+                    "the same arrangements"
+                },
                 s.start.long(),
                 s.end.long()
             )),

@@ -53,8 +53,7 @@ pub fn load(
     let kind = serde_yaml::from_str::<serde_yaml::Value>(&source.text)
         .ok()
         .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string));
-    let mut found = crate::check::placeholders(&source, mode);
-    found.extend(crate::check::glyphs(&source, mode));
+    let mut found = crate::check::text(&source, mode);
     let mut texts = std::collections::BTreeMap::new();
     let doc = match kind.as_deref() {
         Some("quarterly") => {

@@ -22,6 +22,18 @@ pub struct PartyView<'a> {
     pub is_local_authority: bool,
 }
 
+/// The parties as templates see them: `parties` (a list, in order) and
+/// `party` (by id).
+fn party_values(a: &Agreement) -> (Value, Value) {
+    let parties = parties(a);
+    let by_id: BTreeMap<&str, &PartyView> =
+        parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
+    (
+        Value::from_serialize(&parties),
+        Value::from_serialize(&by_id),
+    )
+}
+
 pub fn parties(a: &Agreement) -> Vec<PartyView<'_>> {
     a.parties
         .iter()
@@ -199,9 +211,7 @@ pub fn agreement_context(
     contents: &Contents,
     scheme_bodies: bool,
 ) -> AgreementCx {
-    let parties = parties(a);
-    let by_id: BTreeMap<&str, &PartyView> =
-        parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
+    let (parties, party) = party_values(a);
     let table = ContributionTable::compute(a);
     let year_made = a.date_made.unwrap_or(a.term.commencement).year();
     let uses = Uses::of(a, schemes);
@@ -241,14 +251,14 @@ pub fn agreement_context(
     AgreementCx {
         values: vec![
             ("a", Value::from_serialize(a)),
-            ("parties", Value::from_serialize(&parties)),
-            ("party", Value::from_serialize(&by_id)),
-            ("table", Value::from_serialize(&table)),
-            ("year_made", Value::from(year_made)),
             (
                 "host",
-                Value::from_serialize(by_id.get(a.pooled_fund.host.as_str())),
+                party.get_attr(&a.pooled_fund.host).unwrap_or_default(),
             ),
+            ("parties", parties),
+            ("party", party),
+            ("table", Value::from_serialize(&table)),
+            ("year_made", Value::from(year_made)),
             ("template", Value::from_serialize(headings(t, None))),
             ("schemes", schemes_value),
             ("uses", Value::from_serialize(uses)),
@@ -262,13 +272,11 @@ pub fn agreement_context(
 
 /// The values a standalone scheme specification's templates see.
 pub fn scheme_context(a: &Agreement, t: &SchemeTemplate, s: &Scheme, index: usize) -> Value {
-    let parties = parties(a);
-    let by_id: BTreeMap<&str, &PartyView> =
-        parties.iter().map(|p| (p.party.id.as_str(), p)).collect();
+    let (parties, party) = party_values(a);
     minijinja::context! {
         a => Value::from_serialize(a),
-        parties => Value::from_serialize(&parties),
-        party => Value::from_serialize(&by_id),
+        parties => parties,
+        party => party,
         s => Value::from_serialize(scheme(a, t, s, index)),
     }
 }

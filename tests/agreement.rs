@@ -170,11 +170,7 @@ fn a_replaced_clause_shows_its_new_text_and_is_listed() {
 fn a_broken_reference_fails_final_before_typst() {
     let (p, yaml) = with_change("  - add: parking\n    after: notices\n    title: Parking\n    text: |\n      Parking is governed by {clause:car-parks}.\n");
     let report = p.run(false, Mode::Final);
-    let d = report
-        .diagnostics
-        .iter()
-        .find(|d| d.code == Code::BrokenReference)
-        .unwrap_or_else(|| panic!("{:#?}", report.diagnostics));
+    let d = common::find(&report.diagnostics, Code::BrokenReference);
     assert!(
         d.message
             .contains("refers to clause `car-parks`, which this agreement does not have"),
@@ -193,11 +189,7 @@ fn a_broken_reference_fails_final_before_typst() {
 fn an_undefined_term_fails_final() {
     let (p, _) = with_change("  - replace: information-sharing\n    text: |\n      The Partners will share records through the Shared Care Record.\n");
     let report = p.run(false, Mode::Final);
-    let d = report
-        .diagnostics
-        .iter()
-        .find(|d| d.code == Code::UndefinedTerm)
-        .unwrap_or_else(|| panic!("{:#?}", report.diagnostics));
+    let d = common::find(&report.diagnostics, Code::UndefinedTerm);
     assert!(
         d.message
             .contains("“Shared Care Record” looks like a defined term but is not defined"),
@@ -227,10 +219,7 @@ fn unused_and_duplicate_definitions_are_reported() {
     let yaml = format!("{}\ndefinitions:\n  - term: Winter Plan\n    meaning: the plan for winter.\n  - term: Host Partner\n    meaning: the council.\n", signable_yaml());
     let p = Project::with_agreement(&yaml);
     let diags = p.run(true, Mode::Final).diagnostics;
-    let unused = diags
-        .iter()
-        .find(|d| d.code == Code::UnusedTerm)
-        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let unused = common::find(&diags, Code::UnusedTerm);
     assert!(unused
         .message
         .contains("“Winter Plan” is defined but not used"));

@@ -25,7 +25,7 @@ fn pounds(s: &str) -> Decimal {
 
 #[test]
 fn board_report_quotes_the_agreement_and_its_thousands_reconcile() {
-    let p = with_reports(&[("hwb.yaml", &example_report(BCF, "hwb-2020-01-23.yaml"))]);
+    let p = with_reports(&[("hwb-2020-01-23.yaml", &example_report(BCF, "hwb-2020-01-23.yaml"))]);
     let report = p.run(false, Mode::Draft);
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
     let doc = report
@@ -79,7 +79,7 @@ fn paragraphs_are_numbered_through_the_report_and_cabinet_reports_have_parts() {
         .unwrap(),
     );
     p.write_report(
-        "cabinet.yaml",
+        "cabinet-2020-03-24.yaml",
         &example_report("leicestershire-ld-2020-24", "cabinet-2020-03-24.yaml"),
     );
     let report = p.run(false, Mode::Draft);
@@ -121,7 +121,7 @@ fn a_typed_figure_that_contradicts_the_agreement_is_an_error() {
         "The pooled fund is hosted",
         "The Disabled Facilities Grant is £3,920k and the plan totals £60.2m. The pooled fund is hosted",
     );
-    let p = with_reports(&[("hwb.yaml", &yaml)]);
+    let p = with_reports(&[("hwb-2020-01-23.yaml", &yaml)]);
     let diags = p.run(true, Mode::Draft).diagnostics;
     let found: Vec<_> = diags
         .iter()
@@ -145,7 +145,7 @@ fn a_typed_figure_that_contradicts_the_agreement_is_an_error() {
         "The pooled fund is hosted",
         "The grant is £3,919k, in all £60.3m. The pooled fund is hosted",
     );
-    let p = with_reports(&[("hwb.yaml", &fine)]);
+    let p = with_reports(&[("hwb-2020-01-23.yaml", &fine)]);
     assert!(!p
         .run(true, Mode::Draft)
         .diagnostics
@@ -159,12 +159,9 @@ fn a_report_citing_an_unknown_agreement_is_an_error() {
         "kind: report\n",
         "kind: report\nagreement: leicestershire-bcf-2099\n",
     );
-    let p = with_reports(&[("hwb.yaml", &yaml)]);
+    let p = with_reports(&[("hwb-2020-01-23.yaml", &yaml)]);
     let diags = p.run(true, Mode::Draft).diagnostics;
-    let d = diags
-        .iter()
-        .find(|d| d.code == Code::ReportAgreement)
-        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let d = common::find(&diags, Code::ReportAgreement);
     assert!(d
         .message
         .contains("cites agreement `leicestershire-bcf-2099`"));
@@ -205,14 +202,11 @@ fn quarterly_input_errors_are_located() {
     let outside = QUARTERLY.replace("financial_year: 2019/20", "financial_year: 2021/22");
     let unknown = QUARTERLY.replace("scheme: hart", "scheme: reablement");
     let p = with_reports(&[
-        ("outside.yaml", &outside),
-        ("unknown.yaml", &unknown.replace("id: q3", "id: q3b")),
+        ("q3.yaml", &outside),
+        ("q3b.yaml", &unknown.replace("id: q3", "id: q3b")),
     ]);
     let diags = p.run(true, Mode::Draft).diagnostics;
-    let d = diags
-        .iter()
-        .find(|d| d.code == Code::QuarterOutsideTerm)
-        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let d = common::find(&diags, Code::QuarterOutsideTerm);
     assert!(d
         .message
         .contains("2021/22 is outside the agreement's term"));
@@ -227,21 +221,18 @@ fn quarterly_input_errors_are_located() {
     // A CSV with an unknown scheme names the CSV file and row; `..` is refused.
     let csv = QUARTERLY.split("lines:").next().unwrap().to_string() + "lines_file: actuals.csv\n";
     let p = with_reports(&[
-        ("q.yaml", &csv),
+        ("q3.yaml", &csv),
         (
             "actuals.csv",
             "scheme,budget,spent_to_date,forecast_outturn\nhart,1000,500,900\nfalls,1000,500,900\n",
         ),
     ]);
     let diags = p.run(true, Mode::Draft).diagnostics;
-    let d = diags
-        .iter()
-        .find(|d| d.code == Code::UnknownScheme)
-        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let d = common::find(&diags, Code::UnknownScheme);
     assert!(d.file.ends_with("actuals.csv") && d.line == 3, "{d:?}");
     let escape =
         QUARTERLY.split("lines:").next().unwrap().to_string() + "lines_file: ../../../etc/passwd\n";
-    let p = with_reports(&[("q.yaml", &escape)]);
+    let p = with_reports(&[("q3.yaml", &escape)]);
     let diags = p.run(true, Mode::Draft).diagnostics;
     assert!(
         diags

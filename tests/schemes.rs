@@ -241,10 +241,7 @@ fn zero_value_fund_needs_a_payment_basis() {
     let p = Project::with_agreement(&example_yaml());
     p.write_scheme("menorrhagia", &broken);
     let diags = p.run(true, Mode::Final).diagnostics;
-    let d = diags
-        .iter()
-        .find(|d| d.code == Code::ZeroFundNoBasis)
-        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let d = common::find(&diags, Code::ZeroFundNoBasis);
     assert!(
         d.message
             .contains("holds no money, and has no tariff or other payment basis"),

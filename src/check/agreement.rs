@@ -9,7 +9,6 @@ use std::collections::HashSet;
 use crate::diag::{Code, Diagnostic};
 use crate::finance::ContributionTable;
 use crate::load::SourceFile;
-use crate::model::money::format_pounds;
 use crate::model::{Agreement, Money};
 
 pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
@@ -101,21 +100,12 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
         }
     }
 
-    // Contributions are money paid in: never negative. (Refunds belong in
-    // the actuals of a quarterly report, where negatives are allowed.)
     for (i, stream) in a.contributions.streams.iter().enumerate() {
-        for (id, m) in &stream.amounts {
-            if m.amount().is_sign_negative() && !m.is_zero() {
-                out.push(
-                    src.at_value(
-                        Code::MoneyInvalid,
-                        &format!("contributions.streams[{i}].amounts.{id}"),
-                        format!("a contribution cannot be negative ({})", m.display()),
-                    )
-                    .hint("record refunds in a quarterly report's actuals"),
-                );
-            }
-        }
+        out.extend(super::negative_amounts(
+            src,
+            &format!("contributions.streams[{i}].amounts"),
+            &stream.amounts,
+        ));
     }
 
     let has_la = a.parties.iter().any(|p| p.kind.is_local_authority());
@@ -193,16 +183,7 @@ fn stated_totals(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
     let table = ContributionTable::compute(a);
     let mut out = Vec::new();
     let mismatch = |path: String, what: String, stated: Money, computed: Money| {
-        src.at_value(
-            Code::TotalMismatch,
-            &path,
-            format!(
-                "{what} is stated as {} but the amounts add up to {} (a difference of {})",
-                stated.display(),
-                computed.display(),
-                format_pounds((stated.amount() - computed.amount()).abs())
-            ),
-        )
+        super::total_mismatch(src, &path, &what, stated, computed)
     };
     for (i, (stream, row)) in a.contributions.streams.iter().zip(&table.rows).enumerate() {
         if let Some(stated) = stream.stated_total {

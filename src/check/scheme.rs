@@ -9,7 +9,6 @@ use super::placeholders::is_placeholder;
 use super::relocate_to_key;
 use crate::diag::{Code, Diagnostic, Mode};
 use crate::load::SourceFile;
-use crate::model::money::format_pounds;
 use crate::model::scheme::{Arrangement, FundType, RiskBasis, Section};
 use crate::model::template::SchemeTemplate;
 use crate::model::{Agreement, Date, Money, Percent, Scheme};
@@ -299,30 +298,20 @@ fn funds(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnosti
                     ),
                 ));
             }
-            for (id, m) in &yc.amounts {
-                if m.amount().is_sign_negative() && !m.is_zero() {
-                    out.push(src.at_value(
-                        Code::MoneyInvalid,
-                        &format!("{ypath}.amounts.{id}"),
-                        format!("a contribution cannot be negative ({})", m.display()),
-                    ));
-                }
-            }
+            out.extend(super::negative_amounts(
+                src,
+                &format!("{ypath}.amounts"),
+                &yc.amounts,
+            ));
             let total: Money = yc.amounts.values().copied().sum();
-            if let Some(stated) = yc.stated_total {
-                if stated != total {
-                    out.push(src.at_value(
-                        Code::TotalMismatch,
-                        &format!("{ypath}.stated_total"),
-                        format!(
-                            "the {fy} total for “{}” is stated as {} but the amounts add up to {} (a difference of {})",
-                            fund.name,
-                            stated.display(),
-                            total.display(),
-                            format_pounds((stated.amount() - total.amount()).abs())
-                        ),
-                    ));
-                }
+            if let Some(stated) = yc.stated_total.filter(|s| *s != total) {
+                out.push(super::total_mismatch(
+                    src,
+                    &format!("{ypath}.stated_total"),
+                    &format!("the {fy} total for “{}”", fund.name),
+                    stated,
+                    total,
+                ));
             }
         }
         let whole: Money = fund

@@ -144,3 +144,12 @@ impl Project {
         std::fs::write(p, text).unwrap();
     }
 }
+
+/// The first diagnostic with `code`; fails the test, listing them all, if
+/// there is none.
+pub fn find(diags: &[s75::diag::Diagnostic], code: s75::diag::Code) -> &s75::diag::Diagnostic {
+    diags
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {diags:#?}"))
+}
