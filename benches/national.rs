@@ -30,38 +30,44 @@ fn main() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let example = repo.join("agreements/leicestershire-bcf-2019-20");
     let read = |f: &str| std::fs::read_to_string(example.join(f)).unwrap();
-    let (agreement, hart, hwb, q3, csv) = (
-        read("agreement.yaml"),
-        read("schemes/hart.yaml"),
-        read("reports/hwb-2020-01-23.yaml"),
-        read("reports/q3-2019-20.yaml"),
-        read("reports/q3-2019-20.csv"),
-    );
+    let files = [
+        "agreement.yaml",
+        "schemes/hart.yaml",
+        "schemes/menorrhagia.yaml",
+        "reports/hwb-2020-01-23.yaml",
+        "reports/q3-2019-20.yaml",
+        "reports/q3-2019-20.csv",
+    ]
+    .map(|f| (f, read(f)));
     let dir = tempfile::tempdir().unwrap();
     for a in 0..areas {
+        // Each area has its own name throughout (parties, addresses, board),
+        // so the batch is not 150 copies of one document.
+        let area = format!("Area {a:03}");
         let root = dir.path().join(format!("agreements/area-{a:03}"));
         std::fs::create_dir_all(root.join("schemes")).unwrap();
         std::fs::create_dir_all(root.join("reports")).unwrap();
-        std::fs::write(
-            root.join("agreement.yaml"),
-            agreement.replace("area: Leicestershire", &format!("area: Area {a}")),
-        )
-        .unwrap();
-        for s in 0..10 {
-            let id = if s == 0 {
-                "hart".to_string()
-            } else {
-                format!("scheme-{s}")
-            };
-            std::fs::write(
-                root.join(format!("schemes/{id}.yaml")),
-                hart.replace("id: hart", &format!("id: {id}")),
-            )
-            .unwrap();
+        for (f, text) in &files {
+            std::fs::write(root.join(f), text.replace("Leicestershire", &area)).unwrap();
         }
-        std::fs::write(root.join("reports/hwb.yaml"), &hwb).unwrap();
-        std::fs::write(root.join("reports/q3.yaml"), &q3).unwrap();
-        std::fs::write(root.join("reports/q3-2019-20.csv"), &csv).unwrap();
+        // Ten schemes: the two examples and eight more, alternating between
+        // them, each with its own id and title.
+        for s in 2..10 {
+            let (from, id) = if s % 2 == 0 {
+                ("hart", "id: hart")
+            } else {
+                ("menorrhagia", "id: menorrhagia")
+            };
+            let text = files
+                .iter()
+                .find(|(f, _)| *f == format!("schemes/{from}.yaml"))
+                .unwrap()
+                .1
+                .replace("Leicestershire", &area)
+                .replace(id, &format!("id: scheme-{s}"))
+                .replace("\ntitle: ", &format!("\ntitle: Scheme {s}, "));
+            std::fs::write(root.join(format!("schemes/scheme-{s}.yaml")), text).unwrap();
+        }
     }
     let mut opts = Options::new(
         vec![dir.path().join("agreements")],

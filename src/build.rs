@@ -69,6 +69,27 @@ pub struct Built {
     pub watermarked: bool,
 }
 
+impl Built {
+    /// The document's words as a reader follows them: every page in order,
+    /// with line breaks and runs of spaces read as one space, so a phrase
+    /// can be found wherever typst happened to break its lines.
+    pub fn reading_text(&self) -> String {
+        let mut out = String::new();
+        for word in self.page_text.iter().flat_map(|p| p.split_whitespace()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
+    }
+
+    /// The document's lines of text, page after page, as typst set them.
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        self.page_text.iter().flat_map(|p| p.lines())
+    }
+}
+
 /// Where the time went for one document.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {

@@ -119,12 +119,7 @@ fn metacharacters_in_every_string_field_print_literally() {
             .collect::<Vec<_>>()
     );
     let doc = report.built("bcf/agreement.pdf").expect("agreement built");
-    let text = doc
-        .page_text
-        .join(" ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = doc.reading_text();
     assert!(
         text.contains(hostile),
         "the hostile text is printed as typed"

@@ -25,22 +25,25 @@ fn pounds(s: &str) -> Decimal {
 
 #[test]
 fn board_report_quotes_the_agreement_and_its_thousands_reconcile() {
-    let p = with_reports(&[("hwb-2020-01-23.yaml", &example_report(BCF, "hwb-2020-01-23.yaml"))]);
+    let p = with_reports(&[(
+        "hwb-2020-01-23.yaml",
+        &example_report(BCF, "hwb-2020-01-23.yaml"),
+    )]);
     let report = p.run(false, Mode::Draft);
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
     let doc = report
         .built("reports/hwb-2020-01-23.pdf")
         .expect("report built");
-    let text = doc.page_text.join("\n");
-    let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(squeezed.contains("HEALTH AND WELLBEING BOARD – 23 JANUARY 2020"));
-    assert!(squeezed
-        .contains("The BCF expenditure plan for Leicestershire totals £60,267,168 in 2019/20"));
-    assert!(squeezed.contains("managed by Helen Moran, Assistant Business Partner (Finance)"));
+    let text = doc.reading_text();
+    assert!(text.contains("HEALTH AND WELLBEING BOARD – 23 JANUARY 2020"));
+    assert!(
+        text.contains("The BCF expenditure plan for Leicestershire totals £60,267,168 in 2019/20")
+    );
+    assert!(text.contains("managed by Helen Moran, Assistant Business Partner (Finance)"));
 
     // The £000 table: each row's £000 figure is within one of its exact
     // amount, and the rows add up to the shown total.
-    let rows: Vec<(Decimal, Decimal)> = text
+    let rows: Vec<(Decimal, Decimal)> = doc
         .lines()
         .filter_map(|l| {
             let cells: Vec<&str> = l.split_whitespace().collect();
@@ -84,20 +87,16 @@ fn paragraphs_are_numbered_through_the_report_and_cabinet_reports_have_parts() {
     );
     let report = p.run(false, Mode::Draft);
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
-    let text = report
-        .built("reports/cabinet-2020-03-24.pdf")
-        .unwrap()
-        .page_text
-        .join("\n");
+    let doc = report.built("reports/cabinet-2020-03-24.pdf").unwrap();
+    let text = doc.reading_text();
     let a = text.find("PART A").expect("PART A");
     let b = text.find("PART B").expect("PART B");
     assert!(a < b);
-    let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(squeezed.contains(
+    assert!(text.contains(
         "£7,459,000 from the County Council and £7,256,000 from the CCGs, £14,715,000 in all"
     ));
-    assert!(squeezed.contains("run until 31 March 2024") && squeezed.contains("to 31 March 2026"));
-    let numbers: Vec<usize> = text
+    assert!(text.contains("run until 31 March 2024") && text.contains("to 31 March 2026"));
+    let numbers: Vec<usize> = doc
         .lines()
         .filter_map(|l| l.split_once(". ").and_then(|(n, _)| n.trim().parse().ok()))
         .collect();
@@ -109,7 +108,7 @@ fn paragraphs_are_numbered_through_the_report_and_cabinet_reports_have_parts() {
     );
     for letter in ["a)", "b)", "c)", "i)", "ii)", "iii)"] {
         assert!(
-            text.lines().any(|l| l.trim_start().starts_with(letter)),
+            doc.lines().any(|l| l.trim_start().starts_with(letter)),
             "recommendation {letter}"
         );
     }
@@ -183,18 +182,16 @@ fn quarterly_report_splits_the_overspend_to_the_penny_under_the_risk_share() {
     let text = report
         .built("reports/q3.pdf")
         .expect("built")
-        .page_text
-        .join("\n");
-    let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        .reading_text();
     assert!(
-        squeezed.contains("an overspend of £150,000. The overall status is Amber"),
-        "{squeezed}"
+        text.contains("an overspend of £150,000. The overall status is Amber"),
+        "{text}"
     );
     assert!(
-        squeezed.contains("the Council £132,480, ELRCCG £7,560 and WLCCG £9,960"),
-        "{squeezed}"
+        text.contains("the Council £132,480, ELRCCG £7,560 and WLCCG £9,960"),
+        "{text}"
     );
-    assert!(squeezed.contains("£150,000 (2.8%) Amber"));
+    assert!(text.contains("£150,000 (2.8%) Amber"));
 }
 
 #[test]

@@ -328,7 +328,7 @@ fn schemes_build_standalone_and_inside_the_agreement() {
     assert!(!report.has_errors(), "{:#?}", report.diagnostics);
 
     let hart = report.built("schemes/hart.pdf").expect("hart.pdf");
-    let text = hart.page_text.join("\n");
+    let text = hart.reading_text();
     // Headings numbered 1 to 20 by the document, in the template's order.
     let template: serde_yaml::Value = serde_yaml::from_str(
         &std::fs::read_to_string(common::repo().join("templates/schedule1-part2.yaml")).unwrap(),
@@ -363,7 +363,7 @@ fn schemes_build_standalone_and_inside_the_agreement() {
     let men = report
         .built("schemes/menorrhagia.pdf")
         .expect("menorrhagia.pdf");
-    let mtext = men.page_text.join("\n");
+    let mtext = men.reading_text();
     assert!(
         men.watermarked && mtext.contains("DRAFT"),
         "a scheme with warnings is marked DRAFT in draft mode"
@@ -374,7 +374,7 @@ fn schemes_build_standalone_and_inside_the_agreement() {
     );
 
     let agreement = report.built("bcf/agreement.pdf").expect("agreement.pdf");
-    let atext = agreement.page_text.join("\n");
+    let atext = agreement.reading_text();
     assert!(atext.contains("Part 2: Template scheme specification"));
     assert!(atext.contains("Part 3A: Homecare Assessment and Reablement Team (HART) services"));
     assert!(atext.contains("Part 3B: Menorrhagia services"));
