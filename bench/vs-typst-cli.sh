@@ -20,17 +20,20 @@ target/release/s75 build --force --emit-typst --out "$work/emit" >/dev/null 2>&1
 mapfile -t sources < <(find "$work/emit" -name '*.typ' | sort)
 jobs="$(nproc)"
 
-now() { date +%s.%N; }
-s75_total=0; cli_total=0
-for i in $(seq "$runs"); do
-  t0=$(now)
-  target/release/s75 build --force --out "$work/s75" >/dev/null 2>&1
-  t1=$(now)
-  # The same documents with typst's own compiler, as many at once as s75 uses.
+# Wall and CPU (user + system) seconds of one command, from bash's `time`.
+TIMEFORMAT='%R %U %S'
+measure() { { time "$@" >/dev/null 2>&1; } 2>&1 | awk '{printf "%s %s\n", $1, $2 + $3}'; }
+typst_all() {
   printf '%s\n' "${sources[@]}" | xargs -P "$jobs" -I{} sh -c 'typst compile --root . --ignore-system-fonts --input draft=true --input draft-footer=DRAFT "$1" "$1.pdf" >/dev/null 2>&1' _ {}
-  t2=$(now)
-  s=$(awk "BEGIN{print $t1 - $t0}"); c=$(awk "BEGIN{print $t2 - $t1}")
-  echo "run $i: s75 build ${s} s, typst compile ${c} s (${#sources[@]} documents, $jobs at a time)"
-  s75_total=$(awk "BEGIN{print $s75_total + $s}"); cli_total=$(awk "BEGIN{print $cli_total + $c}")
+}
+s75_wall=0; s75_cpu=0; cli_wall=0; cli_cpu=0
+for i in $(seq "$runs"); do
+  read -r sw sc < <(measure target/release/s75 build --force --out "$work/s75")
+  # The same documents with typst's own compiler, as many at once as s75 uses.
+  read -r cw cc < <(measure typst_all)
+  echo "run $i: s75 build ${sw} s (cpu ${sc} s), typst compile ${cw} s (cpu ${cc} s) (${#sources[@]} documents, $jobs at a time)"
+  s75_wall=$(awk "BEGIN{print $s75_wall + $sw}"); s75_cpu=$(awk "BEGIN{print $s75_cpu + $sc}")
+  cli_wall=$(awk "BEGIN{print $cli_wall + $cw}"); cli_cpu=$(awk "BEGIN{print $cli_cpu + $cc}")
 done
-awk "BEGIN{printf \"mean: s75 %.3f s, typst-cli %.3f s, ratio s75/typst-cli %.2f\n\", $s75_total/$runs, $cli_total/$runs, $s75_total/$cli_total}"
+awk "BEGIN{printf \"mean wall: s75 %.3f s, typst-cli %.3f s, ratio s75/typst-cli %.2f\n\", $s75_wall/$runs, $cli_wall/$runs, $s75_wall/$cli_wall}"
+awk "BEGIN{printf \"mean cpu:  s75 %.3f s, typst-cli %.3f s, ratio s75/typst-cli %.2f\n\", $s75_cpu/$runs, $cli_cpu/$runs, $s75_cpu/$cli_cpu}"

@@ -4,6 +4,11 @@
 //! schemes (copies of the bundled HART scheme under new ids) to a temporary
 //! folder, then times loading and checking all of them, five times.
 
+// The same allocator as the s75 binary (src/main.rs), so the figures are
+// the ones a user gets.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::Instant;
 

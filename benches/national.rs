@@ -5,6 +5,11 @@
 //! Run with `cargo bench --bench national`. Prints wall time, pages per
 //! second and peak memory (VmHWM) for the build, and the time for `check`.
 
+// The same allocator as the s75 binary (src/main.rs), so the figures are
+// the ones a user gets.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
