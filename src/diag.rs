@@ -245,9 +245,13 @@ pub fn emit_human(out: &mut dyn WriteColor, diags: &[Diagnostic]) -> std::io::Re
         let mut notes = Vec::new();
         let id = if d.line > 0 {
             *ids.entry(d.file.clone()).or_insert_with(|| {
-                std::fs::read_to_string(&d.file)
-                    .ok()
-                    .map(|src| files.add(d.file.display().to_string(), src))
+                // Lines counted as the parser counted them.
+                std::fs::read_to_string(&d.file).ok().map(|src| {
+                    files.add(
+                        d.file.display().to_string(),
+                        crate::load::normalize_line_breaks(src),
+                    )
+                })
             })
         } else {
             None

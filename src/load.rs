@@ -25,6 +25,21 @@ pub struct SourceFile {
     index: std::sync::OnceLock<PosIndex>,
 }
 
+/// Every line break as `\n`.
+///
+/// The YAML parser ends a line at CR, LF or CRLF, and (as YAML 1.1 does) at
+/// NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR, so a file saved with old
+/// Mac line endings had its problems reported at lines the snippet, which
+/// counted only LF, could not show. YAML reads all of them as a line break
+/// inside values too, so this changes no value. Found by `cargo fuzz`.
+pub fn normalize_line_breaks(text: String) -> String {
+    const BREAKS: [char; 4] = ['\r', '\u{85}', '\u{2028}', '\u{2029}'];
+    if !text.contains(BREAKS) {
+        return text;
+    }
+    text.replace("\r\n", "\n").replace(BREAKS, "\n")
+}
+
 /// The largest input file accepted.
 pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
 /// The deepest nesting accepted. Real inputs use fewer than ten levels;
@@ -114,7 +129,7 @@ impl SourceFile {
     pub fn new(path: &Path, text: String) -> SourceFile {
         SourceFile {
             path: path.to_path_buf(),
-            text,
+            text: normalize_line_breaks(text),
             index: std::sync::OnceLock::new(),
         }
     }
@@ -358,5 +373,18 @@ fn remove_key(tree: &mut Value, path: &str, key: &str) -> bool {
     match node_mut(tree, path) {
         Some(Value::Mapping(m)) => m.remove(Value::String(key.to_string())).is_some(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_line_breaks as n;
+
+    #[test]
+    fn every_yaml_line_break_becomes_lf() {
+        assert_eq!(n("a\r\nb\rc\nd".into()), "a\nb\nc\nd");
+        assert_eq!(n("a\u{85}b\u{2028}c\u{2029}d".into()), "a\nb\nc\nd");
+        // CR then LF is one break, LF then CR two.
+        assert_eq!(n("a\r\n\rb\n\rc".into()), "a\n\nb\n\nc");
     }
 }

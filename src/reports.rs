@@ -223,20 +223,44 @@ fn quarterly_lines(
             return None;
         }
         let path = src.path.parent().unwrap_or(Path::new(".")).join(rel);
-        let mut reader = match csv::Reader::from_path(&path) {
-            Ok(r) => r,
+        // Read like every other input: size limit, UTF-8, line breaks.
+        let text = match SourceFile::read(&path) {
+            Ok(f) => f.text,
             Err(e) => {
                 out.push(src.at_value(
                     Code::ActualsFile,
                     "lines_file",
-                    format!("cannot read `{file}`: {e}"),
+                    format!("cannot read `{file}`: {}", e.message),
                 ));
                 return None;
             }
         };
-        for (i, rec) in reader.deserialize::<CsvLine>().enumerate() {
-            let row = i + 2;
-            match rec.map_err(|e| e.to_string()).and_then(|r| r.into_line()) {
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                out.push(
+                    Diagnostic::error(Code::ActualsFile, &path, format!("header row: {e}"))
+                        .at(1, 1),
+                );
+                return None;
+            }
+        };
+        for rec in reader.records() {
+            // The line the row starts on, as an editor numbers it.
+            let (row, parsed) = match rec {
+                Ok(r) => (
+                    r.position().map_or(0, |p| p.line() as usize),
+                    r.deserialize::<CsvLine>(Some(&headers))
+                        .map_err(|e| e.to_string())
+                        .and_then(CsvLine::into_line),
+                ),
+                Err(e) => (
+                    e.position().map_or(0, |p| p.line() as usize),
+                    Err(e.to_string()),
+                ),
+            };
+            match parsed {
                 Ok(l) => {
                     lines.push(l);
                     origin.push((path.clone(), format!("row {row}")));

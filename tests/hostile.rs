@@ -188,3 +188,25 @@ fn a_report_id_cannot_climb_out_of_the_output_folder() {
             && !p.root().parent().unwrap().join("escape.pdf").exists()
     );
 }
+
+/// Found by `cargo fuzz`: YAML ends a line at a lone CR too, so a file
+/// saved with old Mac line endings had its errors reported at lines that
+/// the snippet, which counted only LF, could not show.
+#[test]
+fn errors_in_files_with_cr_or_crlf_line_endings_point_at_the_right_line() {
+    let yaml = example_yaml().replace("council: \"£3,919,459\"", "council: 3919459.5");
+    let line = common::line_of(&yaml, "council: 3919459.5");
+    for (ending, name) in [("\r", "CR"), ("\r\n", "CRLF")] {
+        let (code, err) = check_file(yaml.replace('\n', ending).as_bytes());
+        assert_eq!(code, Some(1), "{name}: {err}");
+        assert!(err.contains("E103"), "{name}: {err}");
+        assert!(
+            err.contains(&format!("agreement.yaml:{line}:")),
+            "{name}: reported at line {line}: {err}"
+        );
+        assert!(
+            err.contains(&format!("{line} │")) && err.contains("council: 3919459.5"),
+            "{name}: the snippet shows the line: {err}"
+        );
+    }
+}

@@ -227,6 +227,22 @@ fn quarterly_input_errors_are_located() {
     let diags = p.run(true, Mode::Draft).diagnostics;
     let d = common::find(&diags, Code::UnknownScheme);
     assert!(d.file.ends_with("actuals.csv") && d.line == 3, "{d:?}");
+
+    // A row is reported at the line it starts on, after a quoted field
+    // that spans lines, and whatever the line endings.
+    for ending in ["\n", "\r\n", "\r"] {
+        let text = "scheme,budget,spent_to_date,forecast_outturn\n\"hart\n\",1000,500,900\nhart,1000,x,900\n";
+        let p = with_reports(&[
+            ("q3.yaml", &csv),
+            ("actuals.csv", &text.replace('\n', ending)),
+        ]);
+        let diags = p.run(true, Mode::Draft).diagnostics;
+        let d = common::find(&diags, Code::ActualsFile);
+        assert!(
+            d.line == 4 && d.message.starts_with("row 4:"),
+            "{ending:?}: {d:?}"
+        );
+    }
     let escape =
         QUARTERLY.split("lines:").next().unwrap().to_string() + "lines_file: ../../../etc/passwd\n";
     let p = with_reports(&[("q3.yaml", &escape)]);
