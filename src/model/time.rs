@@ -46,9 +46,13 @@ impl Date {
         self.0.year()
     }
 
+    /// A date written `YYYY-MM-DD` with a four-digit year. Years chrono
+    /// could hold but no agreement uses (`+262143-12-31`) are refused, so
+    /// the financial year of any date always has a 31 March.
     pub fn parse(s: &str) -> Option<Date> {
         NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
             .ok()
+            .filter(|d| (1000..=9999).contains(&d.year()))
             .map(Date)
     }
 
@@ -165,6 +169,14 @@ impl<'de> Deserialize<'de> for FinancialYear {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_four_digit_years_are_dates() {
+        assert!(Date::parse("2019-04-01").is_some());
+        for s in ["+262143-12-31", "262143-12-31", "10000-01-01", "999-01-01", "-2019-04-01"] {
+            assert!(Date::parse(s).is_none(), "{s}");
+        }
+    }
 
     #[test]
     fn financial_year_bounds() {
