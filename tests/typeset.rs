@@ -63,11 +63,7 @@ fn typst_errors_point_at_the_template_line() {
     // Line 3 of the term clause becomes a call to a function that does not exist.
     let (p, t) = with_template_line("clauses/term.typ.j2", 3, "#no-such-function()");
     let report = build_with(&p, &t);
-    let d = report
-        .diagnostics
-        .iter()
-        .find(|d| d.code == Code::Typeset)
-        .expect("a typeset error");
+    let d = common::find(&report.diagnostics, Code::Typeset);
     assert!(d.file.ends_with("clauses/term.typ.j2"), "{d:?}");
     assert!(
         (2..=4).contains(&d.line),
@@ -100,11 +96,7 @@ fn the_world_refuses_typst_packages() {
         "#import \"@preview/example:0.1.0\": *",
     );
     let report = build_with(&p, &t);
-    let d = report
-        .diagnostics
-        .iter()
-        .find(|d| d.code == Code::Typeset)
-        .expect("a typeset error");
+    let d = common::find(&report.diagnostics, Code::Typeset);
     assert!(
         d.message.contains("packages are not available"),
         "{}",

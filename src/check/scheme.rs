@@ -501,29 +501,19 @@ fn dates(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnosti
     let start = s.commencement.unwrap_or(t.commencement);
     let end = s.end.unwrap_or(term_end);
     let within = |d: Date| t.commencement <= d && d <= term_end;
-    if !within(start) {
-        out.push(src.at_value(
-            Code::SchemeDates,
-            "commencement",
-            format!(
-                "the scheme starts on {}, outside the agreement's term ({} to {})",
-                start.long(),
-                t.commencement.long(),
-                term_end.long()
-            ),
-        ));
-    }
-    if !within(end) {
-        out.push(src.at_value(
-            Code::SchemeDates,
-            "end",
-            format!(
-                "the scheme ends on {}, outside the agreement's term ({} to {})",
-                end.long(),
-                t.commencement.long(),
-                term_end.long()
-            ),
-        ));
+    for (key, verb, date) in [("commencement", "starts", start), ("end", "ends", end)] {
+        if !within(date) {
+            out.push(src.at_value(
+                Code::SchemeDates,
+                key,
+                format!(
+                    "the scheme {verb} on {}, outside the agreement's term ({} to {})",
+                    date.long(),
+                    t.commencement.long(),
+                    term_end.long()
+                ),
+            ));
+        }
     }
     if end <= start {
         out.push(src.at_value(
