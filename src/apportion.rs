@@ -56,20 +56,9 @@ pub fn split(amount: Decimal, weights: &[Decimal]) -> Option<Vec<Decimal>> {
     };
     let abs = pennies.abs();
     let exact: Vec<Decimal> = weights.iter().map(|w| abs * *w / total_w).collect();
-    let (mut shares, _) = (exact.iter().map(|e| e.floor()).collect::<Vec<_>>(), ());
-    let mut short = abs - shares.iter().copied().sum::<Decimal>();
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by(|&a, &b| {
-        (exact[b] - shares[b])
-            .cmp(&(exact[a] - shares[a]))
-            .then(a.cmp(&b))
-    });
-    let mut i = 0;
-    while short > Decimal::ZERO {
-        shares[order[i % order.len()]] += Decimal::ONE;
-        short -= Decimal::ONE;
-        i += 1;
-    }
+    // The same largest-remainder rule, in whole pennies; the exact shares
+    // add up to `abs`, a whole number of pennies, so that is the total.
+    let (shares, _) = round_to_total(&exact, Decimal::ONE);
     Some(
         shares
             .into_iter()

@@ -412,11 +412,7 @@ pub fn run(opts: &Options) -> Report {
                 None => continue,
             };
             // A report is dated by its meeting (unless SOURCE_DATE_EPOCH says otherwise).
-            let date = if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
-                document_date(a)
-            } else {
-                meeting
-            };
+            let date = epoch_date().unwrap_or(meeting);
             let doc = Doc {
                 source: Source::Template(template, cx),
                 dir: out_dir.join("reports"),
@@ -544,7 +540,7 @@ fn build_all(
                     b.timings.render = render_time;
                     (b, key)
                 });
-                bar.finish_one(&name);
+                bar.finish_one();
                 results.lock().expect("results lock").push(result);
             });
         }
@@ -838,14 +834,16 @@ fn draft_footer(a: &Agreement, hash: &str) -> String {
 /// reproducible-builds convention), else the agreement's document date,
 /// else its commencement date. Never the clock.
 pub fn document_date(a: &Agreement) -> Date {
-    if let Some(d) = std::env::var("SOURCE_DATE_EPOCH")
+    epoch_date().unwrap_or(a.document_date.unwrap_or(a.term.commencement))
+}
+
+/// The day SOURCE_DATE_EPOCH names, when it is set to a number of seconds.
+fn epoch_date() -> Option<Date> {
+    std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-    {
-        return Date(d.date_naive());
-    }
-    a.document_date.unwrap_or(a.term.commencement)
+        .map(|d| Date(d.date_naive()))
 }
 
 /// Renders a top-level template with a context.

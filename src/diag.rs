@@ -267,11 +267,10 @@ pub fn emit_human(out: &mut dyn WriteColor, diags: &[Diagnostic]) -> std::io::Re
         });
         match id {
             Some(id) => {
-                let src = files
+                let range = files
                     .get(id)
-                    .map(|f| f.source().clone())
-                    .unwrap_or_default();
-                let range = span_at(&src, d.line, d.column);
+                    .map(|f| span_at(f.source(), d.line, d.column))
+                    .unwrap_or(0..0);
                 let label = Label::primary(id, range);
                 let label = match &d.yaml_path {
                     Some(p) => label.with_message(format!("at {p}")),

@@ -56,6 +56,12 @@ pub fn is_label_safe(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
 }
 
+/// Whether `s` is a plain id (a scheme, report or clause id): label-safe
+/// and without dots, which typst labels use to separate parts.
+pub fn is_plain_id(s: &str) -> bool {
+    is_label_safe(s) && !s.contains('.')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -212,7 +212,7 @@ pub fn contents(
                 )),
             }
         } else if let Some(id) = &ch.add {
-            if !crate::escape::is_label_safe(id) || id.contains('.') {
+            if !crate::escape::is_plain_id(id) {
                 diags.push(bad(
                     i,
                     "add",

@@ -61,9 +61,6 @@ fn nesting(text: &str) -> (usize, usize) {
             comment = false;
             at_line_start = true;
             indent = 0;
-            if quote == Some('\'') {
-                continue;
-            }
             continue;
         }
         if at_line_start {
@@ -219,31 +216,41 @@ pub fn yaml_files_beside(agreement: &Path, sub: &str) -> Vec<PathBuf> {
 
 /// Parses `src` into `T`, collecting every problem serde lets us step over.
 pub fn parse<T: DeserializeOwned>(src: &SourceFile) -> (Option<T>, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
+    match tree(src) {
+        Ok(tree) => parse_tree(src, tree),
+        Err(d) => (None, vec![d]),
+    }
+}
+
+/// The YAML tree of `src`, after the nesting limit; a syntax error is one
+/// located diagnostic.
+pub fn tree(src: &SourceFile) -> Result<Value, Diagnostic> {
     let (depth, line) = nesting(&src.text);
     if depth > MAX_DEPTH {
-        diags.push(
-            Diagnostic::error(
-                Code::InputLimits,
-                &src.path,
-                format!("nesting {depth} levels deep; inputs are limited to {MAX_DEPTH}"),
-            )
-            .at(line, 1),
-        );
-        return (None, diags);
+        return Err(Diagnostic::error(
+            Code::InputLimits,
+            &src.path,
+            format!("nesting {depth} levels deep; inputs are limited to {MAX_DEPTH}"),
+        )
+        .at(line, 1));
     }
-    let mut tree: Value = match serde_yaml::from_str(&src.text) {
-        Ok(v) => v,
-        Err(e) => {
-            let (line, col) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((0, 0));
-            let msg = strip_location(&e.to_string());
-            diags.push(Diagnostic::error(Code::YamlSyntax, &src.path, msg).at(line, col));
-            return (None, diags);
-        }
-    };
+    serde_yaml::from_str(&src.text).map_err(|e| {
+        let (line, col) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((0, 0));
+        let msg = strip_location(&e.to_string());
+        Diagnostic::error(Code::YamlSyntax, &src.path, msg).at(line, col)
+    })
+}
+
+/// Deserialises a tree from [`tree`] into `T`, collecting every problem
+/// serde lets us step over.
+pub fn parse_tree<T: DeserializeOwned>(
+    src: &SourceFile,
+    mut tree: Value,
+) -> (Option<T>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
     const MAX_ROUNDS: usize = 200;
     for _ in 0..MAX_ROUNDS {
         match serde_path_to_error::deserialize::<_, T>(&tree) {

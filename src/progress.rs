@@ -31,7 +31,7 @@ impl Progress {
         }
     }
 
-    pub fn finish_one(&self, _pdf: &Path) {
+    pub fn finish_one(&self) {
         if let Some(b) = &self.bar {
             b.inc(1);
         }

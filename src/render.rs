@@ -63,12 +63,7 @@ pub fn environment(templates: &Path) -> Environment<'static> {
     });
     env.add_filter("long_date", long_date);
     // "the Council is" → "The Council is" at the start of a sentence.
-    env.add_filter("sentence", |s: String| {
-        let mut c = s.chars();
-        c.next()
-            .map(|f| f.to_uppercase().chain(c).collect::<String>())
-            .unwrap_or_default()
-    });
+    env.add_filter("sentence", |s: String| crate::finance::capitalise(&s));
     env.add_filter("fy", fy);
     env.add_filter("fy_start", |s: String| {
         fy_parse(&s).map(|f| f.start().long())

@@ -50,14 +50,19 @@ pub fn load(
             return None;
         }
     };
-    let kind = serde_yaml::from_str::<serde_yaml::Value>(&source.text)
-        .ok()
-        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string));
     let mut found = crate::check::text(&source, mode);
+    // One parse of the YAML, under the nesting limit; its `kind` says
+    // which model to read it into.
+    let tree = load::tree(&source).map_err(|d| found.push(d)).ok();
+    let kind = tree
+        .as_ref()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string));
     let mut texts = std::collections::BTreeMap::new();
     let doc = match kind.as_deref() {
         Some("quarterly") => {
-            let (q, mut d) = load::parse::<Quarterly>(&source);
+            let (q, mut d) = tree.map_or((None, vec![]), |t| {
+                load::parse_tree::<Quarterly>(&source, t)
+            });
             found.append(&mut d);
             q.and_then(|q| {
                 let lines = quarterly_lines(&source, &q, a, schemes, &mut found)?;
@@ -65,7 +70,8 @@ pub fn load(
             })
         }
         _ => {
-            let (r, mut d) = load::parse::<Report>(&source);
+            let (r, mut d) =
+                tree.map_or((None, vec![]), |t| load::parse_tree::<Report>(&source, t));
             found.append(&mut d);
             r.map(|r| {
                 check_report(
@@ -187,7 +193,7 @@ fn quarterly_lines(
     schemes: &[&Scheme],
     out: &mut Vec<Diagnostic>,
 ) -> Option<Vec<ActualsLine>> {
-    let term_end = a.term.extendable_to.unwrap_or(a.term.initial_term_end);
+    let term_end = a.term.last_day();
     if !(1..=4).contains(&q.quarter) {
         out.push(src.at_value(
             Code::QuarterOutsideTerm,
@@ -196,7 +202,7 @@ fn quarterly_lines(
         ));
     }
     let fy = q.financial_year;
-    if fy.end() < a.term.commencement || fy.start() > term_end {
+    if !a.term.overlaps(fy) {
         out.push(src.at_value(
             Code::QuarterOutsideTerm,
             "financial_year",

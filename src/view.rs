@@ -128,7 +128,7 @@ pub fn scheme<'a>(
             }
         })
         .collect();
-    let term_end = a.term.extendable_to.unwrap_or(a.term.initial_term_end);
+    let term_end = a.term.last_day();
     SchemeView {
         scheme: s,
         letter: letter(index),
@@ -144,7 +144,7 @@ pub fn scheme<'a>(
 struct SchemeSummary<'a> {
     id: &'a str,
     title: &'a str,
-    letter: &'a str,
+    letter: String,
     risk_share: &'a Option<crate::model::scheme::RiskShare>,
 }
 
@@ -215,23 +215,25 @@ pub fn agreement_context(
     let table = ContributionTable::compute(a);
     let year_made = a.date_made.unwrap_or(a.term.commencement).year();
     let uses = Uses::of(a, schemes);
-    let schemes: Vec<SchemeView> = schemes
-        .iter()
-        .enumerate()
-        .map(|(i, s)| scheme(a, t, s, i))
-        .collect();
     let schemes_value = if scheme_bodies {
-        Value::from_serialize(&schemes)
+        Value::from_serialize(
+            schemes
+                .iter()
+                .enumerate()
+                .map(|(i, s)| scheme(a, t, s, i))
+                .collect::<Vec<SchemeView>>(),
+        )
     } else {
         // Titles and risk shares only: what Schedule 3 and the headings use.
         Value::from_serialize(
             schemes
                 .iter()
-                .map(|s| SchemeSummary {
-                    id: &s.scheme.id,
-                    title: &s.scheme.title,
-                    letter: &s.letter,
-                    risk_share: &s.scheme.risk_share,
+                .enumerate()
+                .map(|(i, s)| SchemeSummary {
+                    id: &s.id,
+                    title: &s.title,
+                    letter: letter(i),
+                    risk_share: &s.risk_share,
                 })
                 .collect::<Vec<_>>(),
         )

@@ -50,11 +50,6 @@ impl PosIndex {
         self.lookup(path).map(|e| e.value)
     }
 
-    /// Where the value at exactly `path` starts, if there is one.
-    pub fn exact(&self, path: &str) -> Option<Pos> {
-        self.entries.get(path).map(|e| e.value)
-    }
-
     /// Where the key of `path` is written (for "unknown field"), falling
     /// back to the value.
     pub fn key(&self, path: &str) -> Option<Pos> {

@@ -161,8 +161,7 @@ pub fn agreement(src: &SourceFile, a: &Agreement) -> Vec<Diagnostic> {
         }
     }
     let fy = a.contributions.financial_year;
-    let term_end = t.extendable_to.unwrap_or(t.initial_term_end);
-    if fy.end() < t.commencement || fy.start() > term_end {
+    if !t.overlaps(fy) {
         out.push(src.at_value(
             Code::TermInvalid,
             "contributions.financial_year",

@@ -27,7 +27,7 @@ fn relocate_to_key(src: &SourceFile, mut d: Diagnostic) -> Diagnostic {
 /// A document's `id` names its output file, so it must be a plain id and
 /// equal to the file's own name (which also keeps output inside `out/`).
 pub fn file_id(src: &SourceFile, what: &str, id: &str, file_stem: &str) -> Option<Diagnostic> {
-    if !crate::escape::is_label_safe(id) || id.contains('.') {
+    if !crate::escape::is_plain_id(id) {
         Some(src.at_value(
             Code::SchemeId,
             "id",

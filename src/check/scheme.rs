@@ -230,7 +230,7 @@ fn arrangements(src: &SourceFile, s: &Scheme, out: &mut Vec<Diagnostic>) {
 
 fn funds(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let a = cx.agreement;
-    let term_end = a.term.extendable_to.unwrap_or(a.term.initial_term_end);
+    let term_end = a.term.last_day();
     for (f, fund) in s.funds.iter().enumerate() {
         let fpath = format!("funds[{f}]");
         if fund.kind == FundType::Pooled {
@@ -287,7 +287,7 @@ fn funds(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnosti
                     format!("financial year {fy} is given twice for “{}”", fund.name),
                 ));
             }
-            if fy.end() < a.term.commencement || fy.start() > term_end {
+            if !a.term.overlaps(fy) {
                 out.push(src.at_value(
                     Code::SchemeDates,
                     &format!("{ypath}.financial_year"),
@@ -497,7 +497,7 @@ pub fn valid_email(e: &str) -> bool {
 
 fn dates(src: &SourceFile, s: &Scheme, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let t = &cx.agreement.term;
-    let term_end = t.extendable_to.unwrap_or(t.initial_term_end);
+    let term_end = t.last_day();
     let start = s.commencement.unwrap_or(t.commencement);
     let end = s.end.unwrap_or(term_end);
     let within = |d: Date| t.commencement <= d && d <= term_end;

@@ -169,6 +169,19 @@ pub struct Term {
     pub extendable_to: Option<Date>,
 }
 
+impl Term {
+    /// The last day the agreement can run: the extension limit if it may
+    /// be extended, else the end of the initial term.
+    pub fn last_day(&self) -> Date {
+        self.extendable_to.unwrap_or(self.initial_term_end)
+    }
+
+    /// Whether any day of `fy` falls within the term.
+    pub fn overlaps(&self, fy: FinancialYear) -> bool {
+        fy.end() >= self.commencement && fy.start() <= self.last_day()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Superseded {
