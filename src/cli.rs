@@ -25,7 +25,6 @@ enum Command {
     Build {
         #[command(flatten)]
         common: Common,
-        /// Output folder.
         /// Output folder [default: out, which must be inside the project].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -53,7 +52,6 @@ enum Command {
     Watch {
         #[command(flatten)]
         common: Common,
-        /// Output folder.
         /// Output folder [default: out, which must be inside the project].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -352,7 +350,7 @@ fn new_scheme(agreement: PathBuf, id: &str, templates: &std::path::Path) -> Exit
         let _ = diag::emit_human(&mut stderr(), &[d]);
         ExitCode::from(EXIT_USAGE_IO)
     };
-    if !crate::escape::is_label_safe(id) || id.contains('.') {
+    if !crate::escape::is_plain_id(id) {
         return usage(
             Diagnostic::error(
                 Code::SchemeId,
